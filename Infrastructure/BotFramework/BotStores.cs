@@ -1,0 +1,115 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using SendPlans.Infrastructure.Storage;
+
+namespace SendPlans.Infrastructure.BotFramework;
+
+/// <summary>
+/// The serviceUrls the bot may call: only those seen on validated inbound activities.
+/// The table is the record; the set in memory only saves a round trip.
+/// </summary>
+public sealed class TrustedServiceUrls(TableStorage storage)
+{
+    private const string Table = "BotServiceUrls";
+    private const string Partition = "serviceurl";
+    private readonly ConcurrentDictionary<string, bool> _known = new(StringComparer.OrdinalIgnoreCase);
+
+    public async Task TrustAsync(string serviceUrl, CancellationToken cancellationToken)
+    {
+        var url = Normalise(serviceUrl);
+        if (_known.ContainsKey(url))
+        {
+            return;
+        }
+        var table = await storage.GetTableAsync(Table, cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(Partition, TableKeys.Hash(url)) { ["Url"] = url }, TableUpdateMode.Replace, cancellationToken);
+        _known[url] = true;
+    }
+
+    public async Task<bool> IsTrustedAsync(string serviceUrl, CancellationToken cancellationToken)
+    {
+        var url = Normalise(serviceUrl);
+        if (_known.ContainsKey(url))
+        {
+            return true;
+        }
+        var table = await storage.GetTableAsync(Table, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKeys.Hash(url), cancellationToken: cancellationToken);
+        if (found.HasValue)
+        {
+            _known[url] = true;
+        }
+        return found.HasValue;
+    }
+
+    private static string Normalise(string url) => url.Trim().TrimEnd('/').ToLowerInvariant();
+}
+
+/// <summary>
+/// Remembers which activities were already handled, so a delivery that Teams retries has no
+/// second side effect. A create that conflicts means another delivery (perhaps on another
+/// instance) got there first.
+/// </summary>
+public sealed class ActivityDeduplicator(TableStorage storage, TimeProvider time)
+{
+    private const string Table = "BotProcessedActivities";
+
+    /// <summary>True when this call is the first to claim the activity.</summary>
+    public async Task<bool> TryClaimAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(activity.Id))
+        {
+            return true; // nothing to key on; Teams always sends an id
+        }
+        var key = TableKeys.Hash($"{activity.ChannelId}|{activity.Conversation?.Id}|{activity.Id}");
+        var table = await storage.GetTableAsync(Table, cancellationToken);
+        try
+        {
+            await table.AddEntityAsync(new TableEntity(key[..2], key) { ["ClaimedAt"] = time.GetUtcNow() }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.IsConflict())
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>Conversation references, stored when the bot is installed, for proactive messages later.</summary>
+public sealed class ConversationReferenceStore(TableStorage storage, TimeProvider time)
+{
+    private const string Table = "BotConversationReferences";
+    private const string Partition = "conversation";
+
+    public async Task SaveAsync(ConversationReference reference, CancellationToken cancellationToken)
+    {
+        var table = await storage.GetTableAsync(Table, cancellationToken);
+        var entity = new TableEntity(Partition, TableKeys.Hash(reference.Conversation.Id ?? ""))
+        {
+            ["Reference"] = JsonSerializer.Serialize(reference, BotJsonContext.Default.ConversationReference),
+            ["ConversationType"] = reference.Conversation.ConversationType,
+            ["UserAadObjectId"] = reference.User?.AadObjectId,
+            ["SavedAt"] = time.GetUtcNow(),
+        };
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+    }
+
+    /// <summary>The bot was uninstalled: keep the record, so an alert that cannot be delivered can say why.</summary>
+    public async Task MarkRemovedAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        var table = await storage.GetTableAsync(Table, cancellationToken);
+        var entity = new TableEntity(Partition, TableKeys.Hash(conversationId)) { ["RemovedAt"] = time.GetUtcNow() };
+        await table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
+    }
+
+    public async Task<ConversationReference?> FindAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        var table = await storage.GetTableAsync(Table, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKeys.Hash(conversationId), cancellationToken: cancellationToken);
+        return found.HasValue && found.Value!.GetString("Reference") is not null && found.Value.GetDateTimeOffset("RemovedAt") is null
+            ? JsonSerializer.Deserialize(found.Value!.GetString("Reference"), BotJsonContext.Default.ConversationReference)
+            : null;
+    }
+}
