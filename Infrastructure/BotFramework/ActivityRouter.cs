@@ -133,6 +133,6 @@ public sealed class ActivityRouter
         }
         return _invokes.TryGetValue(name, out var handler)
             ? await handler(context, cancellationToken)
-            : new InvokeResponse(501, null);
+            : new InvokeResponse(400, null); // not 501: an invoke we do not handle is the caller's mistake, not our fault
     }
 }

@@ -35,6 +35,8 @@ public sealed class BotFactory : WebApplicationFactory<Program>
     /// <summary>MSAL's requests for Connector tokens, answered by <see cref="FakeTokenEndpoint"/>.</summary>
     public FakeTokenEndpoint TokenEndpoint { get; } = new();
 
+    public static Task<BotFactory> StartAsync(Action<IServiceCollection> services) => StartAsync(true, null, services);
+
     public static async Task<BotFactory> StartAsync(
         bool authentication = true,
         Dictionary<string, string?>? settings = null,
