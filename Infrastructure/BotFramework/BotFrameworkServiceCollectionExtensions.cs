@@ -3,6 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Identity.Client;
 using Polly;
+using SendPlans.Infrastructure.BotFramework.Proactive;
+using SendPlans.Infrastructure.Jobs;
 using SendPlans.Infrastructure.Storage;
 
 namespace SendPlans.Infrastructure.BotFramework;
@@ -21,6 +23,11 @@ public static class BotFrameworkServiceCollectionExtensions
         services.AddSingleton<TrustedServiceUrls>();
         services.AddSingleton<ActivityDeduplicator>();
         services.AddSingleton<ConversationReferenceStore>();
+        services.AddSingleton<TableLeases>();
+        services.AddSingleton<ProactiveOutbox>();
+        services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section);
+        services.AddSingleton<OutboxDispatcher>();
+        services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
         services.AddHttpClient<IConnectorClient, ConnectorClient>()
             .AddStandardResilienceHandler(options =>
             {

@@ -16,4 +16,16 @@ internal static partial class Log
 
     [LoggerMessage(1004, LogLevel.Debug, "Connector {Method} answered {StatusCode}")]
     public static partial void ConnectorCall(ILogger logger, string method, int statusCode);
+
+    [LoggerMessage(1010, LogLevel.Information, "Proactive message delivered after {Attempts} attempt(s)")]
+    public static partial void OutboxSent(ILogger logger, int attempts);
+
+    [LoggerMessage(1011, LogLevel.Warning, "Proactive message attempt {Attempts} failed; next try in {BackOff}")]
+    public static partial void OutboxRetryLater(ILogger logger, int attempts, TimeSpan backOff);
+
+    [LoggerMessage(1012, LogLevel.Warning, "Proactive message could not be delivered: {Failure}")]
+    public static partial void OutboxFailed(ILogger logger, string failure);
+
+    [LoggerMessage(1013, LogLevel.Warning, "An outbox pass failed ({Error}); the next pass tries again")]
+    public static partial void OutboxPassFailed(ILogger logger, string error);
 }

@@ -53,6 +53,7 @@ public sealed class BotFactory : WebApplicationFactory<Program>
             ["Storage:ConnectionString"] = await Azurite.ConnectionStringAsync(),
             ["Storage:TablePrefix"] = Azurite.NewPrefix(),
             ["Calendar:Provider"] = "Local",
+            ["Outbox:RunDispatcher"] = "false",
         };
         foreach (var (key, value) in settings ?? [])
         {
