@@ -43,7 +43,7 @@ public sealed class CardRendererTests
     [Fact]
     public async Task Render_EveryCard_DrawnInChromiumToPng()
     {
-        // CI writes to artifacts/; scripts/render-cards.sh points this at docs/images/cards.
+        // CI writes to artifacts/; scripts/render-images.sh points this at docs/images/cards.
         var outDir = Environment.GetEnvironmentVariable("SENDPLANS_CARD_IMAGES")
             ?? Path.Combine(Paths.RepoRoot, "artifacts", "cards");
 

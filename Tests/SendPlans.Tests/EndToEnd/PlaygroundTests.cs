@@ -10,7 +10,9 @@ namespace SendPlans.Tests.EndToEnd;
 [Trait("Category", "EndToEnd")]
 public sealed class PlaygroundTests
 {
-    private static readonly string Screenshot = Path.Combine(Paths.RepoRoot, "docs", "images", "playground-help.png");
+    // CI writes to artifacts/; scripts/render-images.sh sets SENDPLANS_DOC_IMAGES to refresh the README's picture.
+    private static readonly string Screenshot = Path.Combine(
+        Environment.GetEnvironmentVariable("SENDPLANS_DOC_IMAGES") ?? Path.Combine(Paths.RepoRoot, "artifacts"), "playground-help.png");
 
     [Fact(Timeout = 120_000)]
     public async Task Help_SentInPlayground_ShowsHelpCard()
