@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SendPlans.Infrastructure.BotFramework;
+using SendPlans.Infrastructure.Calendars;
 using SendPlans.Infrastructure.Storage;
 
 namespace SendPlans.Bot.Hosting;
