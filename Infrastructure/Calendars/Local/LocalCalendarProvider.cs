@@ -228,7 +228,7 @@ public sealed class LocalCalendarProvider(TableStorage storage, LocalOutbox outb
             row["CancelledAt"] = time.GetUtcNow();
             await table.UpdateEntityAsync(row, row.ETag, TableUpdateMode.Replace, cancellationToken);
             var stored = StoredEvent.From(row);
-            await DeleteBusyAsync(eventId, stored.Attendees.Select(a => a.Email), cancellationToken);
+            await DeleteBusyAsync(eventId, stored.Attendees.Select(a => a.Email).Prepend(stored.Organizer), cancellationToken);
             foreach (var attendee in stored.Attendees)
             {
                 await outbox.AddAsync(attendee.Email, attendee.Name, $"Cancelled: {stored.Subject}", CancelBody(stored, comment), $"{eventId}-cancel", eventId, cancellationToken);

@@ -122,8 +122,9 @@ public sealed class GraphCalendarProviderTests : IAsyncLifetime
     [Fact]
     public async Task CreateEvents_BatchTimesOutAfterBeingApplied_ResendsWithTheSameTransactionIds()
     {
-        var provider = Provider(o => o.AttemptTimeout = TimeSpan.FromSeconds(10)); // 0.5 s at Speed
-        _graph.StallAfterApplying(1, TimeSpan.FromSeconds(5), skip: 1);
+        // 2 s of real time at Speed: long enough for a healthy batch on a loaded machine.
+        var provider = Provider(o => o.AttemptTimeout = TimeSpan.FromSeconds(40));
+        _graph.StallAfterApplying(1, TimeSpan.FromSeconds(30), skip: 1);
         var events = Meetings(60, organizers: 6);
 
         var results = await provider.CreateEventsAsync(events);
@@ -139,8 +140,8 @@ public sealed class GraphCalendarProviderTests : IAsyncLifetime
     public async Task CreateEvents_TimeoutHalfwayThroughBookAll_RetryCompletesTheRestWithoutDuplicates()
     {
         // One attempt only: the timed-out batch is reported as failed, as if the teacher's "book all" broke off.
-        var provider = Provider(o => { o.AttemptTimeout = TimeSpan.FromSeconds(10); o.MaxAttempts = 1; });
-        _graph.StallAfterApplying(1, TimeSpan.FromSeconds(5), skip: 1);
+        var provider = Provider(o => { o.AttemptTimeout = TimeSpan.FromSeconds(40); o.MaxAttempts = 1; });
+        _graph.StallAfterApplying(1, TimeSpan.FromSeconds(30), skip: 1);
         var events = Meetings(60, organizers: 6);
 
         var first = await provider.CreateEventsAsync(events);
