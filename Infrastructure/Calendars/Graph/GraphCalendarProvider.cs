@@ -261,7 +261,9 @@ public sealed class GraphCalendarProvider(GraphClients clients, IOptions<GraphOp
                 Log.BatchFailed(logger, batch.Count, failed.Reason, delay);
             }
             var now = time.GetUtcNow();
-            foreach (var p in batch)
+            // A sign-in or permission refusal of the whole batch holds for every event still to go.
+            var affected = failed.Failure.Kind is CalendarFailureKind.SignInFailed or CalendarFailureKind.PermissionMissing ? [.. pending] : batch;
+            foreach (var p in affected)
             {
                 if (!failed.Retry || p.Attempts >= _options.MaxAttempts)
                 {

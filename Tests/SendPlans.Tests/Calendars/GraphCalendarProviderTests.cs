@@ -222,15 +222,29 @@ public sealed class GraphCalendarProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task CreateEvents_SignInFails_ReportsSignInFailedNamingTheSettings()
+    public async Task CreateEvents_SignInFails_ReportsSignInFailedOnceForEveryEvent()
     {
-        var provider = Provider(credential: new FailingCredential());
+        var credential = new FailingCredential();
+        var provider = Provider(credential: credential);
 
-        var result = (await provider.CreateEventsAsync(Meetings(1, organizers: 1))).Single();
+        var results = await provider.CreateEventsAsync(Meetings(60, organizers: 6));
 
-        result.Failure!.Kind.Should().Be(CalendarFailureKind.SignInFailed);
-        result.Failure.Message.Should().Contain("Graph:ClientSecret");
+        results.Should().OnlyContain(r => r.Failure!.Kind == CalendarFailureKind.SignInFailed);
+        results[0].Failure!.Message.Should().Contain("Graph:ClientSecret");
+        credential.Calls.Should().Be(1, "a failed sign-in is not retried batch after batch");
         _graph.Requests.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task CreateEvents_WholeBatchForbidden_EveryEventPermissionMissingAfterOneRequest()
+    {
+        var provider = Provider();
+        _graph.FailNextRequests(1, 403);
+
+        var results = await provider.CreateEventsAsync(Meetings(60, organizers: 6));
+
+        results.Should().OnlyContain(r => r.Failure!.Kind == CalendarFailureKind.PermissionMissing && r.Failure.Permission == "Calendars.ReadWrite");
+        _graph.Requests.Should().Be(1);
     }
 
     [Fact]
@@ -458,11 +472,18 @@ public sealed class GraphCalendarProviderTests : IAsyncLifetime
 
     private sealed class FailingCredential : TokenCredential
     {
-        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+        private int _calls;
+
+        public int Calls => _calls;
+
+        public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _calls);
             throw new AuthenticationFailedException("AADSTS7000215: Invalid client secret provided.");
+        }
 
         public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
-            throw new AuthenticationFailedException("AADSTS7000215: Invalid client secret provided.");
+            ValueTask.FromResult(GetToken(requestContext, cancellationToken));
     }
 
     private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
