@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using SendPlans.Infrastructure.BotFramework;
+using SendPlans.Infrastructure.Calendars;
 using SendPlans.Infrastructure.Storage;
 
 namespace SendPlans.Bot.Hosting;
@@ -15,11 +16,9 @@ public static class HostingExtensions
         services.AddSingleton<IValidateOptions<BotOptions>, BotOptionsValidator>();
         services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
-        services.AddOptions<GraphOptions>().BindConfiguration(GraphOptions.Section);
-        services.AddOptions<CalendarOptions>().BindConfiguration(CalendarOptions.Section).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<CalendarOptions>, CalendarOptionsValidator>();
 
         services.AddTableStorage();
+        services.AddCalendars();
         services.AddBotFramework();
         services.AddSingleton(sp => sp.GetServices<Action<ActivityRouter>>()
             .Aggregate(new ActivityRouter(), (router, configure) => { configure(router); return router; }));
