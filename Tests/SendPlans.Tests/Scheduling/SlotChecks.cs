@@ -146,6 +146,7 @@ internal static class SlotChecks
         var zone = Zone(r);
         var length = pupil.InterpreterNeeded ? r.InterpreterSlotLength : r.SlotLength;
         var ranges = extended ? [r.SchoolDay, .. r.ExtendedHours] : new[] { r.SchoolDay };
+        var allowed = Enumerable.Range(0, 24 * 60).Select(m => ranges.Any(h => h.Start <= LocalTime.FromMinutesSinceMidnight(m) && LocalTime.FromMinutesSinceMidnight(m) < h.End)).ToArray();
         for (var date = r.WindowStart; date <= r.WindowEnd; date = date.PlusDays(1))
         {
             if (!r.SchoolDays.Contains(date.DayOfWeek) || r.ClosureDates.Contains(date))
@@ -154,6 +155,10 @@ internal static class SlotChecks
             }
             for (var minute = 0L; minute < 24 * 60; minute += (long)r.SlotStep.TotalMinutes)
             {
+                if (!allowed[minute])
+                {
+                    continue;
+                }
                 var localStart = date.At(LocalTime.Midnight).PlusMinutes(minute);
                 var localEnd = localStart.Plus(Period.FromMinutes((long)length.TotalMinutes));
                 if (localEnd.Date != date && localEnd.TimeOfDay != LocalTime.Midnight)
@@ -163,7 +168,7 @@ internal static class SlotChecks
                 var inHours = true;
                 for (var t = localStart; t < localEnd; t = t.PlusMinutes(1))
                 {
-                    inHours &= t.Date == date && ranges.Any(h => h.Start <= t.TimeOfDay && t.TimeOfDay < h.End);
+                    inHours &= t.Date == date && allowed[t.Hour * 60 + t.Minute];
                 }
                 var start = zone.MapLocal(localStart);
                 var end = zone.MapLocal(localEnd);
@@ -175,14 +180,16 @@ internal static class SlotChecks
         }
     }
 
-    /// <summary>Whether the pupil's meeting could go at this slot, with every meeting of the assignment but the pupil's own kept.</summary>
-    public static bool IsFreeFor(SlotRequest r, SlotAssignment a, PupilMeetingRequest pupil, Slot slot)
+    /// <summary>Every possible slot the pupil's meeting could take, with every meeting of the assignment but the pupil's own kept.</summary>
+    public static List<Slot> FreeSlots(SlotRequest r, SlotAssignment a, PupilMeetingRequest pupil, bool extended)
     {
         var staff = StaffOf(pupil).ToList();
-        var parent = ParentOf(r, pupil.ParentId);
-        var others = a.Meetings.Where(m => m.PupilId != pupil.PupilId).ToList();
-        return !staff.SelectMany(s => BusyOf(r, s)).Any(b => b.Start < slot.End && slot.Start < b.End)
-            && !parent.HardToAttend.Any(h => h.Day == slot.Date.DayOfWeek && h.Hours.Overlaps(slot.LocalStart.TimeOfDay, slot.LocalEnd.TimeOfDay))
+        var busy = staff.SelectMany(s => BusyOf(r, s)).ToList();
+        var hard = ParentOf(r, pupil.ParentId).HardToAttend;
+        var others = a.Meetings.Where(m => m.PupilId != pupil.PupilId && (m.ParentId == pupil.ParentId || m.StaffIds.Intersect(staff).Any())).ToList();
+        return [.. PossibleSlots(r, pupil, extended).Where(slot =>
+            !busy.Any(b => b.Start < slot.End && slot.Start < b.End)
+            && !hard.Any(h => h.Day == slot.Date.DayOfWeek && h.Hours.Overlaps(slot.LocalStart.TimeOfDay, slot.LocalEnd.TimeOfDay))
             && staff.All(s => others.Count(m => m.StaffIds.Contains(s) && m.Slot.Date == slot.Date) < r.MaxMeetingsPerStaffPerDay)
             && !others.Any(m =>
             {
@@ -190,6 +197,6 @@ internal static class SlotChecks
                 var shares = m.StaffIds.Intersect(staff).Any();
                 return (shares && m.Slot.Start < slot.End + gap && slot.Start < m.Slot.End + gap)
                     || (m.ParentId == pupil.ParentId && m.Slot.Start < slot.End && slot.Start < m.Slot.End);
-            });
+            }))];
     }
 }

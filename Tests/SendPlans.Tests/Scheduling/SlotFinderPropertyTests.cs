@@ -43,8 +43,7 @@ public sealed class SlotFinderPropertyTests
             from u in assignment.Unplaced
             let pupil = request.Pupils.Single(p => p.PupilId == u.PupilId)
             let extended = SlotChecks.ParentOf(request, pupil.ParentId).MayUseExtendedHours
-            from slot in SlotChecks.PossibleSlots(request, pupil, extended).Take(2000)
-            where SlotChecks.IsFreeFor(request, assignment, pupil, slot)
+            from slot in SlotChecks.FreeSlots(request, assignment, pupil, extended)
             select $"{u.PupilId} unplaced ({u.Reason}) but {slot} is free");
     }
 
