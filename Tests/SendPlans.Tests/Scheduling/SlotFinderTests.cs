@@ -355,4 +355,21 @@ public sealed class SlotFinderTests
 
         act.Should().Throw<ArgumentException>().WithMessage("*Europe/Atlantis*");
     }
+
+    [Fact]
+    public void Find_BenchmarkSchool_KeepsEveryRuleAndLeavesNoFreeSlotUnused()
+    {
+        var request = SendPlans.Bench.Scheduling.RealisticSchool.Build();
+
+        var assignment = FindChecked(request);
+
+        assignment.Meetings.Should().HaveCountGreaterThan(240);
+        assignment.Unplaced.SelectMany(u => SlotChecks.FreeSlots(request, assignment, request.Pupils.Single(p => p.PupilId == u.PupilId),
+            SlotChecks.ParentOf(request, request.Pupils.Single(p => p.PupilId == u.PupilId).ParentId).MayUseExtendedHours)).Should().BeEmpty();
+        var apart = assignment.Meetings.GroupBy(m => m.ParentId).Where(g => g.Count() > 1)
+            .Where(g => g.OrderBy(m => m.Slot.Start).Zip(g.OrderBy(m => m.Slot.Start).Skip(1)).Any(p => p.First.Slot.End != p.Second.Slot.Start))
+            .Select(g => g.Key);
+        // P003's U003 needs TA1, free only 15:00–15:15 in the school day, when U236's teacher still teaches; P003 is not a working parent.
+        apart.Should().Equal("P003");
+    }
 }
