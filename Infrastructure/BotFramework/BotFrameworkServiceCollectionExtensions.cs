@@ -21,6 +21,8 @@ public static class BotFrameworkServiceCollectionExtensions
         services.AddSingleton<TrustedServiceUrls>();
         services.AddSingleton<ActivityDeduplicator>();
         services.AddSingleton<ConversationReferenceStore>();
+        services.AddHttpClient<TeamsFileDownloader>(client => client.Timeout = TimeSpan.FromSeconds(60))
+            .AddStandardResilienceHandler();
         services.AddHttpClient<IConnectorClient, ConnectorClient>()
             .AddStandardResilienceHandler(options =>
             {
