@@ -230,21 +230,23 @@ public static class RosterCsv
         }
     }
 
-    /// <summary>By the file's name when it says (pupils, contacts, staff), otherwise by its header.</summary>
+    /// <summary>
+    /// By the header when it clearly matches one kind (three or more of its columns, more than
+    /// any other kind); otherwise by the file's name (pupils, contacts, staff).
+    /// </summary>
     internal static RosterFileKind? KindOf(string fileName, string[] header)
     {
-        var name = Path.GetFileNameWithoutExtension(fileName).ToLowerInvariant();
-        RosterFileKind? byName = name.Contains("pupil", StringComparison.Ordinal) || name.Contains("student", StringComparison.Ordinal) ? RosterFileKind.Pupils
-            : name.Contains("contact", StringComparison.Ordinal) || name.Contains("parent", StringComparison.Ordinal) ? RosterFileKind.Contacts
-            : name.Contains("staff", StringComparison.Ordinal) ? RosterFileKind.Staff
-            : null;
-        if (byName is not null)
-        {
-            return byName;
-        }
         var scores = Columns.ToDictionary(k => k.Key, k => k.Value.Count(c => header.Any(c.Matches)));
         var best = scores.MaxBy(s => s.Value);
-        return best.Value >= 3 && scores.Count(s => s.Value == best.Value) == 1 ? best.Key : null;
+        if (best.Value >= 3 && scores.Count(s => s.Value == best.Value) == 1)
+        {
+            return best.Key;
+        }
+        var name = Path.GetFileNameWithoutExtension(fileName).ToLowerInvariant();
+        return name.Contains("contact", StringComparison.Ordinal) || name.Contains("parent", StringComparison.Ordinal) ? RosterFileKind.Contacts
+            : name.Contains("staff", StringComparison.Ordinal) ? RosterFileKind.Staff
+            : name.Contains("pupil", StringComparison.Ordinal) || name.Contains("student", StringComparison.Ordinal) ? RosterFileKind.Pupils
+            : null;
     }
 
     public static string Describe(RosterFileKind kind) => kind switch
