@@ -127,7 +127,7 @@ public static class DemoSchool
                 var female = faker.Random.Bool(0.4f); // boys are identified with SEN more often
                 var need = year.KeyStage == KeyStage.EYFS && faker.Random.Bool(0.5f)
                     ? NeedCode.SLCN
-                    : faker.Random.WeightedRandom(Needs, NeedWeights);
+                    : Weighted(faker, Needs, NeedWeights);
                 var status = faker.Random.Bool(need is NeedCode.SLD or NeedCode.PMLD or NeedCode.MSI ? 0.8f : 0.17f) ? SenStatus.E : SenStatus.K;
                 // LA 823, establishment 2041, the year the UPN was allocated (their first year), a serial.
                 var allocated = 2026 - Math.Max(0, year.Order + 2);
@@ -148,13 +148,13 @@ public static class DemoSchool
         {
             var language = faker.Random.Bool(0.14f) ? faker.PickRandom(OtherLanguages) : "English";
             var interpreter = language != "English" && faker.Random.Bool(0.55f);
-            var first = faker.Random.WeightedRandom(["Mother", "Father", "Carer", "Grandmother", "Foster carer"], [68f, 22f, 4f, 4f, 2f]);
+            var first = Weighted(faker, ["Mother", "Father", "Carer", "Grandmother", "Foster carer"], [68f, 22f, 4f, 4f, 2f]);
             contacts.Add(MakeContact(faker, schoolId, pupil, 1, first, language, interpreter));
             if (faker.Random.Bool((float)options.SecondContactRate))
             {
                 var second = first == "Father"
-                    ? faker.Random.WeightedRandom(["Mother", "Stepmother", "Grandmother"], [80f, 10f, 10f])
-                    : faker.Random.WeightedRandom(["Father", "Stepfather", "Grandfather", "Aunt"], [70f, 12f, 12f, 6f]);
+                    ? Weighted(faker, ["Mother", "Stepmother", "Grandmother"], [80f, 10f, 10f])
+                    : Weighted(faker, ["Father", "Stepfather", "Grandfather", "Aunt"], [70f, 12f, 12f, 6f]);
                 contacts.Add(MakeContact(faker, schoolId, pupil, 2, second, language, interpreter && faker.Random.Bool(0.7f)));
             }
         }
@@ -228,6 +228,13 @@ public static class DemoSchool
             Add(null, faker.Name.FullName(), [StaffRole.Teacher], [], []); // intervention and PPA-cover teachers
         }
         return staff;
+    }
+
+    /// <summary>Bogus wants weights that add up to 1; these are written as easier-to-read shares.</summary>
+    private static T Weighted<T>(Faker faker, T[] items, float[] shares)
+    {
+        var total = shares.Sum();
+        return faker.Random.WeightedRandom(items, [.. shares.Select(s => s / total)]);
     }
 
     private static string Pick(List<string> classes, string wanted) => classes.Contains(wanted) ? wanted : classes[0];
