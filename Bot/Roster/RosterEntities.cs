@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure.Data.Tables;
@@ -13,15 +12,13 @@ namespace SendPlans.Bot.Roster;
 internal static class RosterEntities
 {
     public const string PupilsTable = "Pupils";
-    public const string ContactsTable = "Contacts";
     public const string YearGroupsTable = "YearGroups";
     public const string PlansTable = "Plans";
 
-    public static string ContactKey(string upn, int priority) => $"{upn}-{priority:00}";
-
     public static string PlanKey(string termId, string upn) => $"{termId}|{upn}";
 
-    public static TableEntity ToEntity(Pupil p) => new(p.SchoolId, p.Upn)
+    /// <summary>A pupil's row: the pupil's columns and, in "Contacts", every contact (archived ones too).</summary>
+    public static TableEntity ToEntity(Pupil p, IEnumerable<Contact> contacts) => new(p.SchoolId, p.Upn)
     {
         ["LegalForename"] = p.LegalForename,
         ["LegalSurname"] = p.LegalSurname,
@@ -32,6 +29,7 @@ internal static class RosterEntities
         ["Archived"] = p.IsArchived,
         ["ArchivedAt"] = p.ArchivedAt,
         ["Revision"] = p.Revision,
+        ["Contacts"] = JsonSerializer.Serialize(contacts.OrderBy(c => c.Priority).Select(ToStored).ToList(), RosterJsonContext.Default.ListStoredContact),
     };
 
     public static Pupil ToPupil(TableEntity e) => new(
@@ -49,45 +47,22 @@ internal static class RosterEntities
         ETag = e.ETag.ToString(),
     };
 
-    public static TableEntity ToEntity(Contact c) => new(c.SchoolId, ContactKey(c.Upn, c.Priority))
-    {
-        ["Upn"] = c.Upn,
-        ["Priority"] = c.Priority,
-        ["Relationship"] = c.Relationship,
-        ["ParentalResponsibility"] = c.ParentalResponsibility,
-        ["Email"] = c.Email,
-        ["Mobile"] = c.Mobile,
-        ["Language"] = c.PreferredLanguage,
-        ["InterpreterNeeded"] = c.InterpreterNeeded,
-        ["Class"] = c.ClassName,
-        ["AccessibilityNeeds"] = c.AccessibilityNeeds,
-        ["HardToAttend"] = c.HardToAttend.Count == 0 ? null : string.Join(';', c.HardToAttend),
-        ["PreferredChannel"] = c.PreferredChannel?.ToString(),
-        ["Archived"] = c.IsArchived,
-        ["ArchivedAt"] = c.ArchivedAt,
-        ["Revision"] = c.Revision,
-    };
+    /// <summary>Every contact in a pupil's row, archived ones included, in priority order.</summary>
+    public static List<Contact> ToContacts(TableEntity e) =>
+        [.. (JsonSerializer.Deserialize(e.GetString("Contacts") ?? "[]", RosterJsonContext.Default.ListStoredContact) ?? [])
+            .Select(c => new Contact(e.PartitionKey, e.RowKey, c.Priority, c.Relationship, c.ParentalResponsibility, c.Email, c.Mobile, c.Language, c.InterpreterNeeded)
+            {
+                AccessibilityNeeds = c.AccessibilityNeeds,
+                HardToAttend = [.. (c.HardToAttend ?? []).Select(t => WeeklyTime.TryParse(t, out var w) ? w : null).OfType<WeeklyTime>()],
+                PreferredChannel = Enum.TryParse<PreferredChannel>(c.PreferredChannel, out var channel) ? channel : null,
+                ArchivedAt = c.ArchivedAt,
+                ETag = e.ETag.ToString(),
+            })
+            .OrderBy(c => c.Priority)];
 
-    public static Contact ToContact(TableEntity e) => new(
-        e.PartitionKey,
-        e.GetString("Upn") ?? "",
-        e.GetInt32("Priority") ?? 1,
-        e.GetString("Relationship") ?? "",
-        e.GetBoolean("ParentalResponsibility") ?? false,
-        e.GetString("Email"),
-        e.GetString("Mobile"),
-        e.GetString("Language") ?? "English",
-        e.GetBoolean("InterpreterNeeded") ?? false)
-    {
-        ClassName = e.GetString("Class") ?? "",
-        AccessibilityNeeds = e.GetString("AccessibilityNeeds"),
-        HardToAttend = [.. (e.GetString("HardToAttend") ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries)
-            .Select(t => WeeklyTime.TryParse(t, out var w) ? w : null).OfType<WeeklyTime>()],
-        PreferredChannel = Enum.TryParse<PreferredChannel>(e.GetString("PreferredChannel"), out var channel) ? channel : null,
-        ArchivedAt = e.GetDateTimeOffset("ArchivedAt"),
-        Revision = e.GetInt32("Revision") ?? 0,
-        ETag = e.ETag.ToString(),
-    };
+    private static StoredContact ToStored(Contact c) => new(
+        c.Priority, c.Relationship, c.ParentalResponsibility, c.Email, c.Mobile, c.PreferredLanguage, c.InterpreterNeeded,
+        c.AccessibilityNeeds, c.HardToAttend.Count == 0 ? null : [.. c.HardToAttend.Select(t => t.ToString())], c.PreferredChannel?.ToString(), c.ArchivedAt);
 
     public static TableEntity ToEntity(YearGroupInfo y) => new(y.SchoolId, y.YearGroup.Code)
     {
@@ -150,9 +125,20 @@ internal static class RosterEntities
 
     public static IReadOnlyList<YearGroup> YearGroupsLed(TableEntity staff) =>
         [.. StaffDirectory.SplitList(staff.GetString("YearGroupsLed")).Select(YearGroup.Parse)];
-
-    public static string Describe(DateTimeOffset at) => at.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
+
+internal sealed record StoredContact(
+    [property: JsonPropertyName("priority")] int Priority,
+    [property: JsonPropertyName("relationship")] string Relationship,
+    [property: JsonPropertyName("pr")] bool ParentalResponsibility,
+    [property: JsonPropertyName("email")] string? Email,
+    [property: JsonPropertyName("mobile")] string? Mobile,
+    [property: JsonPropertyName("language")] string Language,
+    [property: JsonPropertyName("interpreter")] bool InterpreterNeeded,
+    [property: JsonPropertyName("access")] string? AccessibilityNeeds,
+    [property: JsonPropertyName("hardToAttend")] List<string>? HardToAttend,
+    [property: JsonPropertyName("channel")] string? PreferredChannel,
+    [property: JsonPropertyName("archivedAt")] DateTimeOffset? ArchivedAt);
 
 internal sealed record StoredTarget(
     [property: JsonPropertyName("text")] string Text,
@@ -160,4 +146,5 @@ internal sealed record StoredTarget(
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(List<StoredTarget>))]
+[JsonSerializable(typeof(List<StoredContact>))]
 internal sealed partial class RosterJsonContext : JsonSerializerContext;

@@ -78,7 +78,8 @@ public sealed record WeeklyTime(DayOfWeek? Day, TimeOnly From, TimeOnly To)
 /// <summary>
 /// Someone the school contacts about a pupil. Only a contact with parental responsibility may
 /// see the plan. The import owns the MIS fields; the access needs, hard-to-attend times and
-/// preferred channel come from the parent later and survive a re-import.
+/// preferred channel come from the parent later and survive a re-import. Contacts are stored
+/// in their pupil's row: a pupil and their contacts change together, in one write.
 /// </summary>
 public sealed record Contact(
     string SchoolId,
@@ -91,9 +92,6 @@ public sealed record Contact(
     string PreferredLanguage,
     bool InterpreterNeeded)
 {
-    /// <summary>The pupil's class, copied here so a class's contacts come back in one query.</summary>
-    public string ClassName { get; init; } = "";
-
     public string? AccessibilityNeeds { get; init; }
 
     public IReadOnlyList<WeeklyTime> HardToAttend { get; init; } = [];
@@ -107,8 +105,7 @@ public sealed record Contact(
 
     public bool IsArchived => ArchivedAt is not null;
 
-    public int Revision { get; init; }
-
+    /// <summary>The ETag of the pupil row the contact is stored in.</summary>
     public string? ETag { get; init; }
 }
 

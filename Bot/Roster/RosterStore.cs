@@ -26,28 +26,25 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access, Time
     public async Task<IReadOnlyList<Contact>> GetContactsAsync(RosterReader reader, string schoolId, string upn, CancellationToken cancellationToken)
     {
         await access.EnsureCanReadAsync(reader, new RosterScope.OnePupil(schoolId, upn), cancellationToken);
-        var table = await storage.GetTableAsync(ContactsTable, cancellationToken);
-        var rows = await table.QueryAllAsync(
-            TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and RowKey ge {upn + "-"} and RowKey lt {upn + "."} and Archived eq false"),
-            null, cancellationToken);
-        return [.. rows.Select(ToContact).OrderBy(c => c.Priority)];
+        var table = await storage.GetTableAsync(PupilsTable, cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, upn, cancellationToken: cancellationToken);
+        return row.HasValue ? [.. ToContacts(row.Value!).Where(c => !c.IsArchived)] : [];
     }
 
-    /// <summary>A class's current pupils with their contacts: two queries, run side by side.</summary>
+    /// <summary>
+    /// A class's current pupils with their current contacts: one query, since contacts live in
+    /// their pupil's row. The class is the first test in the filter: most rows fail it at once.
+    /// </summary>
     public async Task<ClassRoster> GetClassAsync(RosterReader reader, string schoolId, string className, CancellationToken cancellationToken)
     {
         await access.EnsureCanReadAsync(reader, new RosterScope.Class(schoolId, className), cancellationToken);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and Class eq {className} and Archived eq false");
-        var pupilsTable = await storage.GetTableAsync(PupilsTable, cancellationToken);
-        var contactsTable = await storage.GetTableAsync(ContactsTable, cancellationToken);
-        var pupils = pupilsTable.QueryAllAsync(filter, null, cancellationToken);
-        var contacts = contactsTable.QueryAllAsync(filter, null, cancellationToken);
-        await Task.WhenAll(pupils, contacts);
-        var byPupil = (await contacts).Select(ToContact).ToLookup(c => c.Upn, StringComparer.Ordinal);
-        return new ClassRoster(schoolId, className, [.. (await pupils).Select(ToPupil)
-            .OrderBy(p => p.LegalSurname, StringComparer.OrdinalIgnoreCase)
-            .ThenBy(p => p.LegalForename, StringComparer.OrdinalIgnoreCase)
-            .Select(p => new PupilWithContacts(p, [.. byPupil[p.Upn].OrderBy(c => c.Priority)]))]);
+        var table = await storage.GetTableAsync(PupilsTable, cancellationToken);
+        var rows = await table.QueryAllAsync(
+            TableClient.CreateQueryFilter($"Class eq {className} and PartitionKey eq {schoolId} and Archived eq false"), null, cancellationToken);
+        return new ClassRoster(schoolId, className, [.. rows
+            .Select(e => new PupilWithContacts(ToPupil(e), [.. ToContacts(e).Where(c => !c.IsArchived)]))
+            .OrderBy(p => p.Pupil.LegalSurname, StringComparer.OrdinalIgnoreCase)
+            .ThenBy(p => p.Pupil.LegalForename, StringComparer.OrdinalIgnoreCase)]);
     }
 
     public async Task<IReadOnlyList<Pupil>> GetPupilsAsync(RosterReader reader, string schoolId, bool includeArchived, CancellationToken cancellationToken)
@@ -67,12 +64,16 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access, Time
         return [.. rows.Select(ToPupil)];
     }
 
-    public async Task<IReadOnlyList<Contact>> GetAllContactsAsync(RosterReader reader, string schoolId, bool includeArchived, CancellationToken cancellationToken)
+    /// <summary>
+    /// Every pupil with their contacts. With <paramref name="includeArchived"/>, leavers and
+    /// archived contacts too (the import compares against those); without, current ones only.
+    /// </summary>
+    public async Task<IReadOnlyList<PupilWithContacts>> GetPupilsWithContactsAsync(RosterReader reader, string schoolId, bool includeArchived, CancellationToken cancellationToken)
     {
         await access.EnsureCanReadAsync(reader, new RosterScope.School(schoolId), cancellationToken);
-        var table = await storage.GetTableAsync(ContactsTable, cancellationToken);
+        var table = await storage.GetTableAsync(PupilsTable, cancellationToken);
         var rows = await table.QueryAllAsync(SchoolFilter(schoolId, includeArchived), null, cancellationToken);
-        return [.. rows.Select(ToContact)];
+        return [.. rows.Select(e => new PupilWithContacts(ToPupil(e), [.. ToContacts(e).Where(c => includeArchived || !c.IsArchived)]))];
     }
 
     public async Task<IReadOnlyList<YearGroupInfo>> GetYearGroupsAsync(RosterReader reader, string schoolId, CancellationToken cancellationToken)
@@ -111,23 +112,39 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access, Time
         return false;
     }
 
-    /// <summary>Changes a pupil; the school and UPN stay. Null when there is no such pupil.</summary>
+    /// <summary>Changes a pupil; the school and UPN stay, and so do the contacts. Null when there is no such pupil.</summary>
     public async Task<Pupil?> UpdatePupilAsync(string schoolId, string upn, Func<Pupil, Pupil> change, CancellationToken cancellationToken)
     {
         var table = await storage.GetTableAsync(PupilsTable, cancellationToken);
-        var row = await table.UpdateOptimisticAsync(schoolId, upn,
-            e => Revised(ToPupil(e), change(ToPupil(e)) with { SchoolId = schoolId, Upn = upn }, ToEntity, p => p.Revision, (p, r) => p with { Revision = r }),
-            null, cancellationToken);
+        var row = await table.UpdateOptimisticAsync(schoolId, upn, e =>
+        {
+            var contacts = ToContacts(e);
+            return Revised(ToPupil(e), change(ToPupil(e)) with { SchoolId = schoolId, Upn = upn }, p => ToEntity(p, contacts), p => p.Revision, (p, r) => p with { Revision = r });
+        }, null, cancellationToken);
         return row is null ? null : ToPupil(row);
     }
 
+    /// <summary>Changes one contact, in its pupil's row. Null when there is no such pupil or contact.</summary>
     public async Task<Contact?> UpdateContactAsync(string schoolId, string upn, int priority, Func<Contact, Contact> change, CancellationToken cancellationToken)
     {
-        var table = await storage.GetTableAsync(ContactsTable, cancellationToken);
-        var row = await table.UpdateOptimisticAsync(schoolId, ContactKey(upn, priority),
-            e => Revised(ToContact(e), change(ToContact(e)) with { SchoolId = schoolId, Upn = upn, Priority = priority }, ToEntity, c => c.Revision, (c, r) => c with { Revision = r }),
-            null, cancellationToken);
-        return row is null ? null : ToContact(row);
+        var table = await storage.GetTableAsync(PupilsTable, cancellationToken);
+        var found = false;
+        var row = await table.UpdateOptimisticAsync(schoolId, upn, e =>
+        {
+            var contacts = ToContacts(e);
+            var index = contacts.FindIndex(c => c.Priority == priority);
+            found = index >= 0;
+            if (!found)
+            {
+                return null;
+            }
+            var changed = contacts.ToList();
+            changed[index] = change(contacts[index]) with { SchoolId = schoolId, Upn = upn, Priority = priority };
+            var pupil = ToPupil(e);
+            var after = ToEntity(pupil, changed);
+            return SameColumns(ToEntity(pupil, contacts), after) ? null : ToEntity(pupil with { Revision = pupil.Revision + 1 }, changed);
+        }, null, cancellationToken);
+        return row is null || !found ? null : ToContacts(row).Single(c => c.Priority == priority);
     }
 
     public async Task<YearGroupInfo?> UpdateYearGroupAsync(string schoolId, YearGroup yearGroup, Func<YearGroupInfo, YearGroupInfo> change, CancellationToken cancellationToken)
@@ -172,13 +189,11 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access, Time
     }
 
     /// <summary>The row to write for a change, with the revision counted; null when no column would change.</summary>
-    private static TableEntity? Revised<T>(T before, T after, Func<T, TableEntity> toEntity, Func<T, int> revision, Func<T, int, T> withRevision)
-    {
-        var old = toEntity(withRevision(before, 0));
-        var changed = toEntity(withRevision(after, 0));
-        var same = old.Count == changed.Count && old.All(kv => changed.TryGetValue(kv.Key, out var v) && Equals(kv.Value, v));
-        return same ? null : toEntity(withRevision(after, revision(before) + 1));
-    }
+    private static TableEntity? Revised<T>(T before, T after, Func<T, TableEntity> toEntity, Func<T, int> revision, Func<T, int, T> withRevision) =>
+        SameColumns(toEntity(withRevision(before, 0)), toEntity(withRevision(after, 0))) ? null : toEntity(withRevision(after, revision(before) + 1));
+
+    internal static bool SameColumns(TableEntity a, TableEntity b) =>
+        a.Count == b.Count && a.All(kv => b.TryGetValue(kv.Key, out var v) && Equals(kv.Value, v));
 
     private static string SchoolFilter(string schoolId, bool includeArchived) => includeArchived
         ? TableClient.CreateQueryFilter($"PartitionKey eq {schoolId}")

@@ -172,10 +172,7 @@ public static class DemoSchool
         var surname = faker.Random.Bool(0.8f) ? pupil.LegalSurname : faker.Name.LastName();
         var email = phoneOnly ? null : faker.Internet.Email(forename, surname, faker.PickRandom("example.com", "example.org", "example.net")).ToLowerInvariant();
         var mobile = $"07700900{faker.Random.Number(0, 999):000}";
-        return new Contact(schoolId, pupil.Upn, priority, relationship, responsibility, email, mobile, language, interpreter)
-        {
-            ClassName = pupil.ClassName,
-        };
+        return new Contact(schoolId, pupil.Upn, priority, relationship, responsibility, email, mobile, language, interpreter);
     }
 
     private static List<StaffRecord> MakeStaff(Faker faker, string schoolId, Dictionary<YearGroup, List<string>> classes)

@@ -9,8 +9,7 @@ public sealed record StoredStaff(StaffRecord Record, DateTimeOffset? ArchivedAt,
 
 /// <summary>Everything an import compares against: the school's rows, archived ones included.</summary>
 public sealed record StoredRoster(
-    IReadOnlyList<Pupil> Pupils,
-    IReadOnlyList<Contact> Contacts,
+    IReadOnlyList<PupilWithContacts> Pupils,
     IReadOnlyList<YearGroupInfo> YearGroups,
     IReadOnlyList<StoredStaff> Staff,
     IReadOnlyDictionary<string, string> StaffIndex);
@@ -18,7 +17,6 @@ public sealed record StoredRoster(
 /// <summary>The writes an import needs, by table, and what they mean to the admin.</summary>
 public sealed record RosterChangeSet(
     IReadOnlyList<TableTransactionAction> Pupils,
-    IReadOnlyList<TableTransactionAction> Contacts,
     IReadOnlyList<TableTransactionAction> YearGroups,
     IReadOnlyList<TableTransactionAction> Staff,
     IReadOnlyList<string> IndexAdds,
@@ -27,7 +25,7 @@ public sealed record RosterChangeSet(
     IReadOnlyList<ImportCounts> Counts,
     IReadOnlyList<ImportProblem> Problems)
 {
-    public int WriteCount => Pupils.Count + Contacts.Count + YearGroups.Count + Staff.Count + IndexAdds.Count + IndexDeletes.Count;
+    public int WriteCount => Pupils.Count + YearGroups.Count + Staff.Count + IndexAdds.Count + IndexDeletes.Count;
 }
 
 /// <summary>
@@ -45,18 +43,12 @@ public static class RosterDiff
         var problems = new List<ImportProblem>();
 
         var pupilWrites = new List<TableTransactionAction>();
-        var activePupils = snapshot.Pupils ?? [.. stored.Pupils.Where(p => !p.IsArchived)];
+        var activePupils = snapshot.Pupils ?? [.. stored.Pupils.Where(p => !p.Pupil.IsArchived).Select(p => p.Pupil)];
+        var (pupilCounts, contactCounts) = DiffPupilRows(snapshot, stored, activePupils, now, pupilWrites, changes);
         if (snapshot.Pupils is not null)
         {
-            counts.Add(DiffPupils(snapshot.Pupils, stored.Pupils, now, pupilWrites, changes));
+            counts.Add(pupilCounts);
         }
-
-        var contactWrites = new List<TableTransactionAction>();
-        var pupilClass = activePupils.ToDictionary(p => p.Upn, p => p.ClassName, StringComparer.Ordinal);
-        // Without a contacts file the stored contacts stay, following their pupil's class, and leave with them.
-        var desiredContacts = snapshot.Contacts
-            ?? [.. stored.Contacts.Where(c => !c.IsArchived && pupilClass.ContainsKey(c.Upn)).Select(c => c with { ClassName = pupilClass[c.Upn] })];
-        var contactCounts = DiffContacts(desiredContacts, stored.Contacts, now, reportEdits: snapshot.Contacts is not null, contactWrites, changes);
         if (snapshot.Contacts is not null || contactCounts.Added + contactCounts.Changed + contactCounts.Archived > 0)
         {
             counts.Add(contactCounts);
@@ -80,42 +72,148 @@ public static class RosterDiff
 
         var yearWrites = DiffYearGroups(snapshot.SchoolId, activePupils, activeStaff, stored.YearGroups);
 
-        return new RosterChangeSet(pupilWrites, contactWrites, yearWrites, staffWrites, indexAdds, indexDeletes, changes, counts, problems);
+        return new RosterChangeSet(pupilWrites, yearWrites, staffWrites, indexAdds, indexDeletes, changes, counts, problems);
     }
 
-    private static ImportCounts DiffPupils(IReadOnlyList<Pupil> desired, IReadOnlyList<Pupil> stored, DateTimeOffset now, List<TableTransactionAction> writes, List<ImportChange> changes)
+    /// <summary>
+    /// One row per pupil, holding their contacts: the pupil's change and their contacts'
+    /// changes become one write, so a leaver and their contacts are archived together.
+    /// </summary>
+    private static (ImportCounts Pupils, ImportCounts Contacts) DiffPupilRows(
+        RosterSnapshot snapshot, StoredRoster stored, IReadOnlyList<Pupil> activePupils, DateTimeOffset now,
+        List<TableTransactionAction> writes, List<ImportChange> changes)
     {
-        var byUpn = stored.ToDictionary(p => p.Upn, StringComparer.Ordinal);
-        int added = 0, changed = 0, archived = 0, unchanged = 0;
-        foreach (var p in desired)
+        var storedByUpn = stored.Pupils.ToDictionary(p => p.Pupil.Upn, StringComparer.Ordinal);
+        var desiredByUpn = activePupils.ToDictionary(p => p.Upn, StringComparer.Ordinal);
+        var desiredContacts = snapshot.Contacts?.ToLookup(c => c.Upn, StringComparer.Ordinal);
+        var pupils = new Tally();
+        var contacts = new Tally();
+        var upns = activePupils.Select(p => p.Upn).Concat(stored.Pupils.Select(p => p.Pupil.Upn)).Distinct(StringComparer.Ordinal);
+        foreach (var upn in upns)
         {
-            if (!byUpn.TryGetValue(p.Upn, out var e))
+            storedByUpn.TryGetValue(upn, out var before);
+            desiredByUpn.TryGetValue(upn, out var desired);
+            Pupil next;
+            if (desired is null)
             {
-                writes.Add(new(TableTransactionActionType.Add, ToEntity(p with { Revision = 1 })));
-                changes.Add(new(RosterFileKind.Pupils, ChangeKind.Added, p.Upn, $"year {p.YearGroup}, class {p.ClassName}"));
-                added++;
+                next = before!.Pupil.IsArchived ? before.Pupil : before.Pupil with { ArchivedAt = now };
+                if (!before.Pupil.IsArchived)
+                {
+                    changes.Add(new(RosterFileKind.Pupils, ChangeKind.Archived, upn));
+                    pupils.Archived++;
+                }
+            }
+            else if (before is null)
+            {
+                next = desired;
+                changes.Add(new(RosterFileKind.Pupils, ChangeKind.Added, upn, $"year {desired.YearGroup}, class {desired.ClassName}"));
+                pupils.Added++;
+            }
+            else
+            {
+                next = desired with { Revision = before.Pupil.Revision };
+                if (before.Pupil.IsArchived)
+                {
+                    changes.Add(new(RosterFileKind.Pupils, ChangeKind.Returned, upn, $"year {desired.YearGroup}, class {desired.ClassName}"));
+                    pupils.Added++;
+                }
+                else if (PupilDifference(before.Pupil, desired) is { } difference)
+                {
+                    changes.Add(new(RosterFileKind.Pupils, ChangeKind.Changed, upn, difference));
+                    pupils.Changed++;
+                }
+                else
+                {
+                    pupils.Unchanged++;
+                }
+            }
+
+            IReadOnlyList<Contact> previous = before?.Contacts ?? [];
+            IEnumerable<Contact> wanted = next.IsArchived ? []
+                : desiredContacts is null ? previous.Where(c => !c.IsArchived)
+                : desiredContacts[upn];
+            var after = MergeContacts(previous, wanted, now, reportEdits: desiredContacts is not null, changes, contacts);
+
+            if (before is null)
+            {
+                writes.Add(new(TableTransactionActionType.Add, ToEntity(next with { Revision = 1 }, after)));
+            }
+            else if (!RosterStore.SameColumns(ToEntity(before.Pupil, previous), ToEntity(next with { Revision = before.Pupil.Revision }, after)))
+            {
+                writes.Add(Update(ToEntity(next with { Revision = before.Pupil.Revision + 1 }, after), before.Pupil.ETag));
+            }
+        }
+        return (pupils.For(RosterFileKind.Pupils), contacts.For(RosterFileKind.Contacts));
+    }
+
+    /// <summary>
+    /// A pupil's contacts after the import, matched by priority. The same person (same
+    /// relationship) keeps what the parent told us since; a different person starts afresh.
+    /// Contacts no longer listed are archived, not dropped.
+    /// </summary>
+    private static List<Contact> MergeContacts(
+        IReadOnlyList<Contact> previous, IEnumerable<Contact> wanted, DateTimeOffset now, bool reportEdits, List<ImportChange> changes, Tally tally)
+    {
+        var byPriority = previous.ToDictionary(c => c.Priority);
+        var result = new List<Contact>();
+        foreach (var c in wanted)
+        {
+            if (!byPriority.TryGetValue(c.Priority, out var e))
+            {
+                result.Add(c);
+                changes.Add(new(RosterFileKind.Contacts, ChangeKind.Added, Describe(c), c.Relationship));
+                tally.Added++;
                 continue;
             }
-            var difference = PupilDifference(e, p);
-            if (!e.IsArchived && difference is null)
+            var next = e.Relationship.Equals(c.Relationship, StringComparison.OrdinalIgnoreCase)
+                ? e with
+                {
+                    Relationship = c.Relationship,
+                    ParentalResponsibility = c.ParentalResponsibility,
+                    Email = c.Email,
+                    Mobile = c.Mobile,
+                    PreferredLanguage = c.PreferredLanguage,
+                    InterpreterNeeded = c.InterpreterNeeded,
+                    ArchivedAt = null,
+                }
+                : c;
+            result.Add(next);
+            if (e.IsArchived)
             {
-                unchanged++;
-                continue;
+                changes.Add(new(RosterFileKind.Contacts, ChangeKind.Returned, Describe(c), c.Relationship));
+                tally.Added++;
             }
-            writes.Add(Update(ToEntity(p with { Revision = e.Revision + 1 }), e.ETag));
-            changes.Add(e.IsArchived
-                ? new(RosterFileKind.Pupils, ChangeKind.Returned, p.Upn, $"year {p.YearGroup}, class {p.ClassName}")
-                : new(RosterFileKind.Pupils, ChangeKind.Changed, p.Upn, difference));
-            if (e.IsArchived) added++; else changed++;
+            else if (reportEdits && ContactDifference(e, next) is { } difference)
+            {
+                changes.Add(new(RosterFileKind.Contacts, ChangeKind.Changed, Describe(c), difference));
+                tally.Changed++;
+            }
+            else
+            {
+                tally.Unchanged++;
+            }
         }
-        var present = desired.Select(p => p.Upn).ToHashSet(StringComparer.Ordinal);
-        foreach (var e in stored.Where(e => !e.IsArchived && !present.Contains(e.Upn)))
+        var kept = result.Select(c => c.Priority).ToHashSet();
+        foreach (var e in previous.Where(e => !kept.Contains(e.Priority)))
         {
-            writes.Add(Update(ToEntity(e with { ArchivedAt = now, Revision = e.Revision + 1 }), e.ETag));
-            changes.Add(new(RosterFileKind.Pupils, ChangeKind.Archived, e.Upn));
-            archived++;
+            if (!e.IsArchived)
+            {
+                changes.Add(new(RosterFileKind.Contacts, ChangeKind.Archived, Describe(e)));
+                tally.Archived++;
+            }
+            result.Add(e.IsArchived ? e : e with { ArchivedAt = now });
         }
-        return new ImportCounts(RosterFileKind.Pupils, added, changed, archived, unchanged);
+        return [.. result.OrderBy(c => c.Priority)];
+    }
+
+    private sealed class Tally
+    {
+        public int Added { get; set; }
+        public int Changed { get; set; }
+        public int Archived { get; set; }
+        public int Unchanged { get; set; }
+
+        public ImportCounts For(RosterFileKind kind) => new(kind, Added, Changed, Archived, Unchanged);
     }
 
     private static string? PupilDifference(Pupil before, Pupil after)
@@ -127,68 +225,6 @@ public static class RosterDiff
         if (before.SenStatus != after.SenStatus) parts.Add($"SEN status {before.SenStatus} to {after.SenStatus}");
         if (before.PrimaryNeed != after.PrimaryNeed) parts.Add($"primary need {before.PrimaryNeed} to {after.PrimaryNeed}");
         return parts.Count == 0 ? null : string.Join(", ", parts);
-    }
-
-    private static ImportCounts DiffContacts(
-        IReadOnlyList<Contact> desired, IReadOnlyList<Contact> stored, DateTimeOffset now, bool reportEdits, List<TableTransactionAction> writes, List<ImportChange> changes)
-    {
-        var byKey = stored.ToDictionary(c => ContactKey(c.Upn, c.Priority), StringComparer.Ordinal);
-        int added = 0, changed = 0, archived = 0, unchanged = 0;
-        foreach (var c in desired)
-        {
-            var key = ContactKey(c.Upn, c.Priority);
-            if (!byKey.TryGetValue(key, out var e))
-            {
-                writes.Add(new(TableTransactionActionType.Add, ToEntity(c with { Revision = 1 })));
-                changes.Add(new(RosterFileKind.Contacts, ChangeKind.Added, Describe(c), c.Relationship));
-                added++;
-                continue;
-            }
-            // Same person (same relationship at the same priority): keep what the parent told us since.
-            // A different person in that place starts afresh.
-            var next = e.Relationship.Equals(c.Relationship, StringComparison.OrdinalIgnoreCase)
-                ? e with
-                {
-                    Relationship = c.Relationship,
-                    ParentalResponsibility = c.ParentalResponsibility,
-                    Email = c.Email,
-                    Mobile = c.Mobile,
-                    PreferredLanguage = c.PreferredLanguage,
-                    InterpreterNeeded = c.InterpreterNeeded,
-                    ClassName = c.ClassName,
-                    ArchivedAt = null,
-                }
-                : c;
-            var difference = ContactDifference(e, next);
-            if (!e.IsArchived && difference is null && e.ClassName == next.ClassName)
-            {
-                unchanged++;
-                continue;
-            }
-            writes.Add(Update(ToEntity(next with { Revision = e.Revision + 1 }), e.ETag));
-            if (e.IsArchived)
-            {
-                changes.Add(new(RosterFileKind.Contacts, ChangeKind.Returned, Describe(c), c.Relationship));
-                added++;
-            }
-            else if (difference is not null && reportEdits)
-            {
-                changes.Add(new(RosterFileKind.Contacts, ChangeKind.Changed, Describe(c), difference));
-                changed++;
-            }
-            else
-            {
-                unchanged++; // only the class copied from the pupil moved
-            }
-        }
-        var present = desired.Select(c => ContactKey(c.Upn, c.Priority)).ToHashSet(StringComparer.Ordinal);
-        foreach (var e in stored.Where(e => !e.IsArchived && !present.Contains(ContactKey(e.Upn, e.Priority))))
-        {
-            writes.Add(Update(ToEntity(e with { ArchivedAt = now, Revision = e.Revision + 1 }), e.ETag));
-            changes.Add(new(RosterFileKind.Contacts, ChangeKind.Archived, Describe(e)));
-            archived++;
-        }
-        return new ImportCounts(RosterFileKind.Contacts, added, changed, archived, unchanged);
     }
 
     private static string Describe(Contact c) => $"{c.Upn} #{c.Priority}";

@@ -82,16 +82,15 @@ public sealed class RosterImporter(TableStorage storage, RosterStore store, Time
     private async Task<StoredRoster> LoadAsync(RosterSnapshot snapshot, CancellationToken cancellationToken)
     {
         var schoolId = snapshot.SchoolId;
-        var pupils = store.GetPupilsAsync(Reader, schoolId, includeArchived: true, cancellationToken);
-        var contacts = store.GetAllContactsAsync(Reader, schoolId, includeArchived: true, cancellationToken);
+        var pupils = store.GetPupilsWithContactsAsync(Reader, schoolId, includeArchived: true, cancellationToken);
         var years = store.GetYearGroupsAsync(Reader, schoolId, cancellationToken);
         var staff = LoadStaffAsync(schoolId, cancellationToken);
-        await Task.WhenAll(pupils, contacts, years, staff);
+        await Task.WhenAll(pupils, years, staff);
         var ids = (snapshot.Staff ?? []).Select(s => s.Member.EntraObjectId)
             .Concat((await staff).Select(s => s.Record.Member.EntraObjectId))
             .Distinct(StringComparer.Ordinal);
         var index = await LoadIndexAsync(ids, cancellationToken);
-        return new StoredRoster(await pupils, await contacts, await years, await staff, index);
+        return new StoredRoster(await pupils, await years, await staff, index);
     }
 
     private async Task<List<StoredStaff>> LoadStaffAsync(string schoolId, CancellationToken cancellationToken)
@@ -122,13 +121,10 @@ public sealed class RosterImporter(TableStorage storage, RosterStore store, Time
     private async Task WriteAsync(string schoolId, RosterChangeSet changes, CancellationToken cancellationToken)
     {
         var pupils = await storage.GetTableAsync(PupilsTable, cancellationToken);
-        var contacts = await storage.GetTableAsync(ContactsTable, cancellationToken);
         var years = await storage.GetTableAsync(YearGroupsTable, cancellationToken);
         var staff = await storage.GetTableAsync(StaffDirectory.StaffTable, cancellationToken);
         var index = await storage.GetTableAsync(StaffDirectory.IndexTable, cancellationToken);
-        await Task.WhenAll(
-            pupils.SubmitInBatchesAsync(changes.Pupils, WriteParallelism / 2, cancellationToken),
-            contacts.SubmitInBatchesAsync(changes.Contacts, WriteParallelism / 2, cancellationToken));
+        await pupils.SubmitInBatchesAsync(changes.Pupils, WriteParallelism, cancellationToken);
         await Task.WhenAll(
             years.SubmitInBatchesAsync(changes.YearGroups, 1, cancellationToken),
             staff.SubmitInBatchesAsync(changes.Staff, 1, cancellationToken));

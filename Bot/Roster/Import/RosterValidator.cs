@@ -155,10 +155,7 @@ public static partial class RosterValidator
                 problems.AddRange(errors.Select(e => new ImportProblem(file.Name, row.Line, e)));
                 continue;
             }
-            contacts.Add(new Contact(schoolId, upn, priority, relationship, responsibility!.Value, email, mobile, language, interpreter ?? false)
-            {
-                ClassName = pupil!.ClassName,
-            });
+            contacts.Add(new Contact(schoolId, upn, priority, relationship, responsibility!.Value, email, mobile, language, interpreter ?? false));
         }
         return contacts;
     }

@@ -99,7 +99,7 @@ public sealed class DemoSchoolTests
 
         var reader = RosterReader.System("test");
         (await roster.Store.GetPupilsAsync(reader, "demo", false, default)).Should().HaveCount(260);
-        (await roster.Store.GetAllContactsAsync(reader, "demo", false, default)).Should().HaveCount(Contacts.Count);
+        (await roster.Store.GetPupilsWithContactsAsync(reader, "demo", false, default)).SelectMany(p => p.Contacts).Should().HaveCount(Contacts.Count);
         var years = await roster.Store.GetYearGroupsAsync(reader, "demo", default);
         years.Should().HaveCount(9).And.OnlyContain(y => y.AlertChannelIsPlaceholder && y.AlertChannel!.ServiceUrl == DemoSchool.PlaygroundServiceUrl);
         (await roster.Calendar.GetSettingsAsync("demo", default))!.Name.Should().Be(DemoSchool.Name);

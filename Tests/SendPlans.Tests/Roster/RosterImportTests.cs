@@ -26,7 +26,7 @@ public sealed class RosterImportTests : IAsyncLifetime
         report.Problems.Should().BeEmpty();
         report.Counts.Select(c => (c.Kind, c.Added)).Should().Equal((RosterFileKind.Pupils, 9), (RosterFileKind.Contacts, 12), (RosterFileKind.Staff, 6));
         (await _roster.Store.GetPupilsAsync(Reader, "oak", false, default)).Should().HaveCount(9);
-        (await _roster.Store.GetAllContactsAsync(Reader, "oak", false, default)).Should().HaveCount(12);
+        (await _roster.Store.GetPupilsWithContactsAsync(Reader, "oak", false, default)).SelectMany(p => p.Contacts).Should().HaveCount(12);
 
         var ra = await _roster.Store.GetClassAsync(Reader, "oak", "RA", default);
         var amelia = ra.Pupils.Should().ContainSingle().Subject;
@@ -90,7 +90,8 @@ public sealed class RosterImportTests : IAsyncLifetime
         zara.ArchivedAt.Should().Be(_time.GetUtcNow());
         (await _roster.Store.GetClassAsync(Reader, "oak", "6B", default)).Pupils.Should().BeEmpty();
         (await _roster.Store.GetContactsAsync(Reader, "oak", "Y823204118001", default)).Should().BeEmpty("a leaver's contacts leave with them");
-        (await _roster.Store.GetAllContactsAsync(Reader, "oak", includeArchived: true, default)).Should().Contain(c => c.Upn == "Y823204118001");
+        var kept = (await _roster.Store.GetPupilsWithContactsAsync(Reader, "oak", includeArchived: true, default)).Single(p => p.Pupil.Upn == "Y823204118001");
+        kept.Contacts.Should().ContainSingle().Which.ArchivedAt.Should().Be(_time.GetUtcNow(), "archived with the pupil, in the same write");
 
         var freya = await _roster.Store.GetClassAsync(Reader, "oak", "3B", default);
         freya.Pupils.Should().ContainSingle().Which.Contacts.Should().ContainSingle("the contact follows the pupil to the new class");
@@ -185,7 +186,7 @@ public sealed class RosterImportTests : IAsyncLifetime
     private async Task<List<(string Table, string Key, string ETag)>> AllRowsAsync()
     {
         var rows = new List<(string, string, string)>();
-        foreach (var name in new[] { "Pupils", "Contacts", "YearGroups", "Staff", "StaffIndex" })
+        foreach (var name in new[] { "Pupils", "YearGroups", "Staff", "StaffIndex" })
         {
             var table = await _roster.Storage.GetTableAsync(name, default);
             foreach (var e in await table.QueryAllAsync("", null, default))
