@@ -126,7 +126,7 @@ public static class RosterCsv
                 : null;
             if (found is not null)
             {
-                Problem(1, $"the columns are separated by {found}, not commas: export the file as 'CSV (comma delimited)'");
+                Problem(1, $"the columns are separated by {found}, not commas: export the file as 'CSV UTF-8 (comma delimited)'");
                 return null;
             }
         }
