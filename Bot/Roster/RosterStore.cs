@@ -10,10 +10,8 @@ namespace SendPlans.Bot.Roster;
 /// Updates are read-change-write with the row's ETag, retried on conflict and never forced;
 /// creates are idempotent.
 /// </summary>
-public sealed class RosterStore(TableStorage storage, IRosterAccess access, TimeProvider time)
+public sealed class RosterStore(TableStorage storage, IRosterAccess access)
 {
-    public TimeProvider Time { get; } = time;
-
     public async Task<Pupil?> GetPupilAsync(RosterReader reader, string schoolId, string upn, CancellationToken cancellationToken)
     {
         await access.EnsureCanReadAsync(reader, new RosterScope.OnePupil(schoolId, upn), cancellationToken);

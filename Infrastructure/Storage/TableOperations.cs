@@ -20,8 +20,6 @@ public sealed record ConcurrencyRetry(int MaxAttempts, TimeSpan MaxDelay)
 {
     /// <summary>Enough for dozens of writers on one row: each round one of them wins.</summary>
     public static ConcurrencyRetry Default { get; } = new(100, TimeSpan.FromMilliseconds(100));
-
-    public static ConcurrencyRetry None { get; } = new(1, TimeSpan.Zero);
 }
 
 /// <summary>The table patterns every store here follows: ETag updates, idempotent creates, partition batches.</summary>

@@ -105,9 +105,9 @@ public static class DemoSchool
         Conversation = new ConversationAccount { Id = "team-id", ConversationType = "channel", Name = $"{year.DisplayName} team (placeholder)" },
     };
 
+    /// <summary>One nursery class each; otherwise a class per form of entry: RA, RB, 1A, 1B, ...</summary>
     private static List<string> ClassesOf(YearGroup year, int forms) =>
-        year.Order < 0 ? [year.Code]
-        : forms == 1 ? [year.Code == "R" ? "R" : year.Code]
+        year.Order < 0 || forms == 1 ? [year.Code]
         : [.. Enumerable.Range(0, forms).Select(i => $"{year.Code}{(char)('A' + i)}")];
 
     private static List<Pupil> MakePupils(Faker faker, string schoolId, DemoSchoolOptions options, Dictionary<YearGroup, List<string>> classes)

@@ -109,7 +109,7 @@ public sealed class RosterStoreTests : IAsyncLifetime
     public async Task EveryRead_GoesThroughTheAccessCheck()
     {
         var access = new RecordingAccess();
-        var store = new RosterStore(_roster.Storage, access, TimeProvider.System);
+        var store = new RosterStore(_roster.Storage, access);
 
         await store.GetPupilAsync(Reader, "oak", "P823204124001", default);
         await store.GetContactsAsync(Reader, "oak", "P823204124001", default);
