@@ -1,14 +1,23 @@
+using SendPlans.Bot.Cli;
 using SendPlans.Bot.Conversation;
 using SendPlans.Bot.Hosting;
 using SendPlans.Bot.ParentLinks;
+using SendPlans.Bot.Roster;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddBotHosting();
 builder.AddConversation();
 builder.AddParentLinks();
+builder.AddRoster();
+builder.AddCommandLine(args);
 
 var app = builder.Build();
+
+if (await app.RunCommandAsync(args))
+{
+    return;
+}
 
 app.MapBotEndpoints();
 

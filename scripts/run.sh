@@ -97,14 +97,17 @@ for _ in $(seq 1 100); do
 done
 port_open "$AZURITE_PORT" || die "Azurite did not listen on $AZURITE_PORT within 10 s: see .run/azurite.log"
 
-# --- demo data --------------------------------------------------------------------------
-# seed: added with the demo school
-
-# --- the bot ----------------------------------------------------------------------------
-# Dev mode: no app id and loopback only, so the Playground needs no credentials.
+# --- the bot's settings: dev mode (no app id, loopback only), so the Playground needs no credentials
 export Storage__ConnectionString=UseDevelopmentStorage=true
 export Bot__AppId=
 export Calendar__Provider=Local
+
+# --- demo data --------------------------------------------------------------------------
+# Seeds the synthetic demo school only when the store does not have it yet.
+say "seeding the demo school (when absent)..."
+dotnet run --project Bot -c Release --no-build -- seed-demo || die "seeding the demo school failed (see above)."
+
+# --- the bot ----------------------------------------------------------------------------
 start bot "$RUN_DIR/bot.log" dotnet run --project Bot -c Release --no-build --urls "$BOT_URL"
 BOT_PID=$!
 say "waiting for $BOT_URL/readyz..."

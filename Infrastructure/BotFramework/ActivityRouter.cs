@@ -18,6 +18,7 @@ public sealed class ActivityRouter
     public const string AdaptiveCardActionInvoke = "adaptiveCard/action";
 
     private readonly List<(Func<string, bool> Matches, TurnHandler Handler)> _messages = [];
+    private readonly List<(Func<Activity, bool> Matches, TurnHandler Handler)> _messageShapes = [];
     private readonly Dictionary<string, InvokeHandler> _invokes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, CardActionHandler> _cardActions = new(StringComparer.Ordinal);
     private readonly List<TurnHandler> _conversationUpdates = [];
@@ -34,6 +35,16 @@ public sealed class ActivityRouter
     public ActivityRouter OnMessage(Regex pattern, TurnHandler handler)
     {
         _messages.Add((pattern.IsMatch, handler));
+        return this;
+    }
+
+    /// <summary>
+    /// A message of a certain shape, whatever its text: one carrying file attachments, say.
+    /// These are tried before the text routes, since such a message often has no text.
+    /// </summary>
+    public ActivityRouter OnMessage(Func<Activity, bool> predicate, TurnHandler handler)
+    {
+        _messageShapes.Add((predicate, handler));
         return this;
     }
 
@@ -98,6 +109,14 @@ public sealed class ActivityRouter
 
     private async Task RouteMessageAsync(TurnContext context, CancellationToken cancellationToken)
     {
+        foreach (var (matches, handler) in _messageShapes)
+        {
+            if (matches(context.Activity))
+            {
+                await handler(context, cancellationToken);
+                return;
+            }
+        }
         var text = context.Text;
         // Action.Submit from a card arrives as a message with a value and usually no text.
         if (text.Length > 0)

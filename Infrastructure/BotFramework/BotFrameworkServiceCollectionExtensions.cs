@@ -28,6 +28,8 @@ public static class BotFrameworkServiceCollectionExtensions
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section);
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
+        services.AddHttpClient<TeamsFileDownloader>(client => client.Timeout = TimeSpan.FromSeconds(60))
+            .AddStandardResilienceHandler();
         services.AddHttpClient<IConnectorClient, ConnectorClient>()
             .AddStandardResilienceHandler(options =>
             {

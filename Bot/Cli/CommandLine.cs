@@ -1,0 +1,136 @@
+using Azure;
+using SendPlans.Bot.Roster.Demo;
+using SendPlans.Bot.Roster.Import;
+
+namespace SendPlans.Bot.Cli;
+
+/// <summary>
+/// The bot's one-off commands, run with the host's services but without starting the host:
+/// <c>import</c> (a school's roster files) and <c>seed-demo</c> (the demo school, when absent).
+/// </summary>
+public sealed class CommandLine(IServiceProvider services, TextWriter output, TextWriter error)
+{
+    public const int Ok = 0;
+    public const int Invalid = 1;
+    public const int Usage = 2;
+    public const int Unavailable = 3;
+
+    public static IReadOnlySet<string> Commands { get; } = new HashSet<string>(StringComparer.Ordinal) { "import", "seed-demo" };
+
+    public const string UsageText = """
+        Usage:
+          dotnet run --project Bot -- import --school <id> [--dry-run] <pupils.csv> [contacts.csv] [staff.csv]
+          dotnet run --project Bot -- seed-demo
+
+        import     checks the roster files and, when every row is good, makes the school's roster match them.
+                   --dry-run shows what would be added, changed and removed, and writes nothing.
+        seed-demo  stores the demo school (id 'demo') unless it is there already.
+
+        Exit codes: 0 done, 1 the files have problems (the report lists them), 2 usage, 3 storage unavailable.
+        The file format is in docs/roster-import.md.
+        """;
+
+    public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return args[0] switch
+            {
+                "import" => await ImportAsync(args[1..], cancellationToken),
+                "seed-demo" when args.Length == 1 => await SeedDemoAsync(cancellationToken),
+                _ => UsageError($"'{string.Join(' ', args)}' is not a command I know."),
+            };
+        }
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or AggregateException)
+        {
+            await error.WriteLineAsync($"Storage could not be reached ({e.GetType().Name}: {e.Message.Split('\n')[0]}). Is Azurite running? scripts/run.sh starts it.");
+            return Unavailable;
+        }
+    }
+
+    private async Task<int> ImportAsync(string[] args, CancellationToken cancellationToken)
+    {
+        string? school = null;
+        var dryRun = false;
+        var paths = new List<string>();
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--school" when i + 1 < args.Length:
+                    school = args[++i];
+                    break;
+                case "--dry-run":
+                    dryRun = true;
+                    break;
+                case var option when option.StartsWith("--", StringComparison.Ordinal):
+                    return UsageError($"Unknown option {option}.");
+                default:
+                    paths.Add(Resolve(args[i]));
+                    break;
+            }
+        }
+        if (string.IsNullOrWhiteSpace(school) || !SchoolIds.IsValid(school))
+        {
+            return UsageError("--school <id> is required: letters, digits and hyphens, up to 40 characters.");
+        }
+        if (paths.Count is 0 or > 3)
+        {
+            return UsageError("Give one to three roster files: pupils, contacts and staff.");
+        }
+        var missing = paths.Where(p => !File.Exists(p)).ToList();
+        if (missing.Count > 0)
+        {
+            return UsageError($"No such file: {string.Join(", ", missing)}.");
+        }
+        var files = new List<RosterFileInput>();
+        foreach (var path in paths)
+        {
+            files.Add(new RosterFileInput(Path.GetFileName(path), await File.ReadAllBytesAsync(path, cancellationToken)));
+        }
+        var importer = services.GetRequiredService<RosterImporter>();
+        var report = await importer.ImportAsync(school, files, dryRun, cancellationToken);
+        await output.WriteAsync(report.ToText());
+        return report.Succeeded ? Ok : Invalid;
+    }
+
+    /// <summary>
+    /// `dotnet run --project Bot` starts a web project in its own folder, so a relative path is
+    /// also tried from the shell's folder (PWD), where the person typing it meant it.
+    /// </summary>
+    internal static string Resolve(string path)
+    {
+        if (Path.IsPathRooted(path) || File.Exists(path))
+        {
+            return path;
+        }
+        var shell = Environment.GetEnvironmentVariable("PWD");
+        return shell is { Length: > 0 } && File.Exists(Path.Combine(shell, path)) ? Path.Combine(shell, path) : path;
+    }
+
+    private async Task<int> SeedDemoAsync(CancellationToken cancellationToken)
+    {
+        var seeded = await services.GetRequiredService<DemoSchoolSeeder>().SeedIfEmptyAsync(cancellationToken);
+        await output.WriteLineAsync(seeded
+            ? $"Seeded the demo school '{DemoSchool.Id}': {DemoSchool.Name}."
+            : $"The demo school '{DemoSchool.Id}' is already in the store; nothing changed.");
+        return Ok;
+    }
+
+    private int UsageError(string message)
+    {
+        error.WriteLine(message);
+        error.WriteLine();
+        error.WriteLine(UsageText);
+        return Usage;
+    }
+}
+
+public static class SchoolIds
+{
+    /// <summary>A school id is a partition key: short, and free of the characters keys forbid.</summary>
+    public static bool IsValid(string id) =>
+        id.Length is >= 1 and <= 40 && id.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+}
