@@ -1,4 +1,6 @@
 using Azure;
+using SendPlans.Bot.DataProtection;
+using SendPlans.Bot.Roster;
 using SendPlans.Bot.Roster.Demo;
 using SendPlans.Bot.Roster.Import;
 
@@ -15,16 +17,19 @@ public sealed class CommandLine(IServiceProvider services, TextWriter output, Te
     public const int Usage = 2;
     public const int Unavailable = 3;
 
-    public static IReadOnlySet<string> Commands { get; } = new HashSet<string>(StringComparer.Ordinal) { "import", "seed-demo" };
+    public static IReadOnlySet<string> Commands { get; } = new HashSet<string>(StringComparer.Ordinal) { "import", "seed-demo", "erase" };
 
     public const string UsageText = """
         Usage:
           dotnet run --project Bot -- import --school <id> [--dry-run] <pupils.csv> [contacts.csv] [staff.csv]
           dotnet run --project Bot -- seed-demo
+          dotnet run --project Bot -- erase --school <id> --upn <UPN> --confirm
 
         import     checks the roster files and, when every row is good, makes the school's roster match them.
                    --dry-run shows what would be added, changed and removed, and writes nothing.
         seed-demo  stores the demo school (id 'demo') unless it is there already.
+        erase      removes every record of one pupil (roster, contacts, plans, and each feature's records),
+                   for an erasure request. It cannot be undone, so it asks for --confirm.
 
         Exit codes: 0 done, 1 the files have problems (the report lists them), 2 usage, 3 storage unavailable.
         The file format is in docs/roster-import.md.
@@ -40,6 +45,7 @@ public sealed class CommandLine(IServiceProvider services, TextWriter output, Te
             {
                 "import" => await ImportAsync(args[1..], cancellationToken),
                 "seed-demo" when args.Length == 1 => await SeedDemoAsync(cancellationToken),
+                "erase" => await EraseAsync(args[1..], cancellationToken),
                 _ => UsageError($"'{string.Join(' ', args)}' is not a command I know."),
             };
         }
@@ -108,6 +114,46 @@ public sealed class CommandLine(IServiceProvider services, TextWriter output, Te
         }
         var shell = Environment.GetEnvironmentVariable("PWD");
         return shell is { Length: > 0 } && File.Exists(Path.Combine(shell, path)) ? Path.Combine(shell, path) : path;
+    }
+
+    private async Task<int> EraseAsync(string[] args, CancellationToken cancellationToken)
+    {
+        string? school = null, upn = null;
+        var confirmed = false;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--school" when i + 1 < args.Length:
+                    school = args[++i];
+                    break;
+                case "--upn" when i + 1 < args.Length:
+                    upn = args[++i].Trim().ToUpperInvariant();
+                    break;
+                case "--confirm":
+                    confirmed = true;
+                    break;
+                default:
+                    return UsageError($"Unknown argument {args[i]}.");
+            }
+        }
+        if (string.IsNullOrWhiteSpace(school) || !SchoolIds.IsValid(school))
+        {
+            return UsageError("--school <id> is required: letters, digits and hyphens, up to 40 characters.");
+        }
+        if (upn is null || !Upn.IsValid(upn))
+        {
+            return UsageError("--upn <UPN> is required: the pupil's 13-character unique pupil number.");
+        }
+        if (!confirmed)
+        {
+            return UsageError("Erasure cannot be undone: add --confirm to go ahead.");
+        }
+        var rows = await services.GetRequiredService<PupilErasure>().EraseAsync(RosterReader.System("erasure request (command line)"), school, upn, cancellationToken);
+        await output.WriteLineAsync(rows == 0
+            ? "No records of that pupil were found; the request is recorded in the audit."
+            : $"Erased {rows} record(s) of that pupil. The audit keeps a pseudonymous note of the erasure.");
+        return Ok;
     }
 
     private async Task<int> SeedDemoAsync(CancellationToken cancellationToken)

@@ -23,6 +23,9 @@ public abstract record RosterScope(string SchoolId)
     public sealed record OnePupil(string Id, string Upn) : RosterScope(Id);
 }
 
+/// <summary>What kind of record a read returns: the roster (pupils, contacts, year groups) or plans.</summary>
+public enum RosterData { Roster, Plan }
+
 public sealed class RosterAccessDeniedException(string message) : Exception(message);
 
 /// <summary>
@@ -31,21 +34,5 @@ public sealed class RosterAccessDeniedException(string message) : Exception(mess
 /// </summary>
 public interface IRosterAccess
 {
-    ValueTask EnsureCanReadAsync(RosterReader reader, RosterScope scope, CancellationToken cancellationToken);
-}
-
-/// <summary>
-/// The baseline: staff read only their own school. Per-role rules (teacher: own class; year
-/// lead: own year; SENCo/SLT: school) replace this registration.
-/// </summary>
-public sealed class SchoolBoundaryAccess : IRosterAccess
-{
-    public ValueTask EnsureCanReadAsync(RosterReader reader, RosterScope scope, CancellationToken cancellationToken)
-    {
-        if (reader.Staff is { } staff && !string.Equals(staff.SchoolId, scope.SchoolId, StringComparison.Ordinal))
-        {
-            throw new RosterAccessDeniedException("Staff may read only their own school's roster.");
-        }
-        return ValueTask.CompletedTask;
-    }
+    ValueTask EnsureCanReadAsync(RosterReader reader, RosterScope scope, RosterData data, CancellationToken cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using SendPlans.Bot.Conversation;
+using SendPlans.Bot.DataProtection;
 using SendPlans.Bot.Hosting;
 using SendPlans.Bot.Roster.Demo;
 using SendPlans.Bot.Roster.Import;
@@ -17,7 +18,7 @@ public static partial class RosterExtensions
         var services = builder.Services;
         services.AddMemoryCache();
         services.TryAddSingleton<StaffDirectory>();
-        services.AddSingleton<IRosterAccess, SchoolBoundaryAccess>();
+        services.AddPupilDataProtection();
         services.AddSingleton<RosterStore>();
         services.AddSingleton<SchoolCalendarStore>();
         services.AddSingleton<RosterImporter>();

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using SendPlans.Bot.DataProtection;
 using SendPlans.Infrastructure.Storage;
 using static SendPlans.Bot.Roster.RosterEntities;
 
@@ -10,11 +11,11 @@ namespace SendPlans.Bot.Roster;
 /// Updates are read-change-write with the row's ETag, retried on conflict and never forced;
 /// creates are idempotent.
 /// </summary>
-public sealed class RosterStore(TableStorage storage, IRosterAccess access)
+public sealed class RosterStore(TableStorage storage, IRosterAccess access, PlanAudit audit)
 {
     public async Task<Pupil?> GetPupilAsync(RosterReader reader, string schoolId, string upn, CancellationToken cancellationToken)
     {
-        await access.EnsureCanReadAsync(reader, new RosterScope.OnePupil(schoolId, upn), cancellationToken);
+        await access.EnsureCanReadAsync(reader, new RosterScope.OnePupil(schoolId, upn), RosterData.Roster, cancellationToken);
         var table = await storage.GetTableAsync(PupilsTable, cancellationToken);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, upn, cancellationToken: cancellationToken);
         return row.HasValue ? ToPupil(row.Value!) : null;
@@ -23,7 +24,7 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access)
     /// <summary>A pupil's current contacts, in priority order.</summary>
     public async Task<IReadOnlyList<Contact>> GetContactsAsync(RosterReader reader, string schoolId, string upn, CancellationToken cancellationToken)
     {
-        await access.EnsureCanReadAsync(reader, new RosterScope.OnePupil(schoolId, upn), cancellationToken);
+        await access.EnsureCanReadAsync(reader, new RosterScope.OnePupil(schoolId, upn), RosterData.Roster, cancellationToken);
         var table = await storage.GetTableAsync(PupilsTable, cancellationToken);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, upn, cancellationToken: cancellationToken);
         return row.HasValue ? [.. ToContacts(row.Value!).Where(c => !c.IsArchived)] : [];
@@ -35,7 +36,7 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access)
     /// </summary>
     public async Task<ClassRoster> GetClassAsync(RosterReader reader, string schoolId, string className, CancellationToken cancellationToken)
     {
-        await access.EnsureCanReadAsync(reader, new RosterScope.Class(schoolId, className), cancellationToken);
+        await access.EnsureCanReadAsync(reader, new RosterScope.Class(schoolId, className), RosterData.Roster, cancellationToken);
         var table = await storage.GetTableAsync(PupilsTable, cancellationToken);
         var rows = await table.QueryAllAsync(
             TableClient.CreateQueryFilter($"Class eq {className} and PartitionKey eq {schoolId} and Archived eq false"), null, cancellationToken);
@@ -47,7 +48,7 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access)
 
     public async Task<IReadOnlyList<Pupil>> GetPupilsAsync(RosterReader reader, string schoolId, bool includeArchived, CancellationToken cancellationToken)
     {
-        await access.EnsureCanReadAsync(reader, new RosterScope.School(schoolId), cancellationToken);
+        await access.EnsureCanReadAsync(reader, new RosterScope.School(schoolId), RosterData.Roster, cancellationToken);
         var table = await storage.GetTableAsync(PupilsTable, cancellationToken);
         var rows = await table.QueryAllAsync(SchoolFilter(schoolId, includeArchived), null, cancellationToken);
         return [.. rows.Select(ToPupil)];
@@ -55,7 +56,7 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access)
 
     public async Task<IReadOnlyList<Pupil>> GetYearGroupPupilsAsync(RosterReader reader, string schoolId, YearGroup yearGroup, CancellationToken cancellationToken)
     {
-        await access.EnsureCanReadAsync(reader, new RosterScope.Year(schoolId, yearGroup), cancellationToken);
+        await access.EnsureCanReadAsync(reader, new RosterScope.Year(schoolId, yearGroup), RosterData.Roster, cancellationToken);
         var table = await storage.GetTableAsync(PupilsTable, cancellationToken);
         var rows = await table.QueryAllAsync(
             TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and YearGroup eq {yearGroup.Code} and Archived eq false"), null, cancellationToken);
@@ -68,7 +69,7 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access)
     /// </summary>
     public async Task<IReadOnlyList<PupilWithContacts>> GetPupilsWithContactsAsync(RosterReader reader, string schoolId, bool includeArchived, CancellationToken cancellationToken)
     {
-        await access.EnsureCanReadAsync(reader, new RosterScope.School(schoolId), cancellationToken);
+        await access.EnsureCanReadAsync(reader, new RosterScope.School(schoolId), RosterData.Roster, cancellationToken);
         var table = await storage.GetTableAsync(PupilsTable, cancellationToken);
         var rows = await table.QueryAllAsync(SchoolFilter(schoolId, includeArchived), null, cancellationToken);
         return [.. rows.Select(e => new PupilWithContacts(ToPupil(e), [.. ToContacts(e).Where(c => includeArchived || !c.IsArchived)]))];
@@ -76,7 +77,7 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access)
 
     public async Task<IReadOnlyList<YearGroupInfo>> GetYearGroupsAsync(RosterReader reader, string schoolId, CancellationToken cancellationToken)
     {
-        await access.EnsureCanReadAsync(reader, new RosterScope.School(schoolId), cancellationToken);
+        await access.EnsureCanReadAsync(reader, new RosterScope.School(schoolId), RosterData.Roster, cancellationToken);
         var table = await storage.GetTableAsync(YearGroupsTable, cancellationToken);
         var rows = await table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {schoolId}"), null, cancellationToken);
         return [.. rows.Select(ToYearGroup).OrderBy(y => y.YearGroup.Order)];
@@ -84,19 +85,26 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access)
 
     public async Task<Plan?> GetPlanAsync(RosterReader reader, string schoolId, string termId, string upn, CancellationToken cancellationToken)
     {
-        await access.EnsureCanReadAsync(reader, new RosterScope.OnePupil(schoolId, upn), cancellationToken);
+        await access.EnsureCanReadAsync(reader, new RosterScope.OnePupil(schoolId, upn), RosterData.Plan, cancellationToken);
         var table = await storage.GetTableAsync(PlansTable, cancellationToken);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, PlanKey(termId, upn), cancellationToken: cancellationToken);
-        return row.HasValue ? ToPlan(row.Value!) : null;
+        if (!row.HasValue)
+        {
+            return null;
+        }
+        await audit.RecordAsync(reader, PlanAuditAction.Read, schoolId, termId, [upn], cancellationToken);
+        return ToPlan(row.Value!);
     }
 
     public async Task<IReadOnlyList<Plan>> GetPlansAsync(RosterReader reader, string schoolId, string termId, CancellationToken cancellationToken)
     {
-        await access.EnsureCanReadAsync(reader, new RosterScope.School(schoolId), cancellationToken);
+        await access.EnsureCanReadAsync(reader, new RosterScope.School(schoolId), RosterData.Plan, cancellationToken);
         var table = await storage.GetTableAsync(PlansTable, cancellationToken);
         var rows = await table.QueryAllAsync(
             TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and RowKey ge {termId + "|"} and RowKey lt {termId + "}"}"), null, cancellationToken);
-        return [.. rows.Select(ToPlan)];
+        var plans = rows.Select(ToPlan).ToList();
+        await audit.RecordAsync(reader, PlanAuditAction.Read, schoolId, termId, [.. plans.Select(p => p.Upn)], cancellationToken);
+        return plans;
     }
 
     /// <summary>True when the school has any pupil row, current or archived.</summary>
@@ -155,7 +163,7 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access)
     }
 
     /// <summary>Creates the plan, or returns the one already there: a retried create is harmless.</summary>
-    public async Task<Plan> CreatePlanAsync(Plan plan, CancellationToken cancellationToken)
+    public async Task<Plan> CreatePlanAsync(RosterReader by, Plan plan, CancellationToken cancellationToken)
     {
         if (plan.Problem() is { } problem)
         {
@@ -165,13 +173,14 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access)
         var entity = ToEntity(plan with { Revision = 1 });
         if (await table.AddIfAbsentAsync(entity, cancellationToken))
         {
+            await audit.RecordAsync(by, PlanAuditAction.Create, plan.SchoolId, plan.TermId, [plan.Upn], cancellationToken);
             return ToPlan(entity) with { ETag = null };
         }
         var existing = await table.GetEntityAsync<TableEntity>(plan.SchoolId, PlanKey(plan.TermId, plan.Upn), cancellationToken: cancellationToken);
         return ToPlan(existing.Value);
     }
 
-    public async Task<Plan?> UpdatePlanAsync(string schoolId, string termId, string upn, Func<Plan, Plan> change, CancellationToken cancellationToken)
+    public async Task<Plan?> UpdatePlanAsync(RosterReader by, string schoolId, string termId, string upn, Func<Plan, Plan> change, CancellationToken cancellationToken)
     {
         var table = await storage.GetTableAsync(PlansTable, cancellationToken);
         var row = await table.UpdateOptimisticAsync(schoolId, PlanKey(termId, upn), e =>
@@ -183,6 +192,10 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access)
             }
             return Revised(ToPlan(e), changed, ToEntity, p => p.Revision, (p, r) => p with { Revision = r });
         }, null, cancellationToken);
+        if (row is not null)
+        {
+            await audit.RecordAsync(by, PlanAuditAction.Change, schoolId, termId, [upn], cancellationToken);
+        }
         return row is null ? null : ToPlan(row);
     }
 

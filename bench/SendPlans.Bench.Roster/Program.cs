@@ -1,3 +1,4 @@
+using SendPlans.Bot.DataProtection;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
@@ -32,7 +33,7 @@ try
             TablePrefix = "bench",
         }))
         .AddSingleton<TableStorage>()
-        .AddSingleton<IRosterAccess, SchoolBoundaryAccess>()
+        .AddPupilDataProtection()
         .AddSingleton<RosterStore>()
         .AddSingleton<SchoolCalendarStore>()
         .AddSingleton<RosterImporter>()

@@ -31,4 +31,38 @@ public sealed class LoggingTests
             all.Should().NotContain(secret);
         }
     }
+
+    [Fact]
+    public async Task ImportThenRequests_SampleRoster_LogsNoNamesEmailsUpnsOrNeeds()
+    {
+        var capture = new CapturingLoggerProvider();
+        await using var bot = await BotFactory.StartAsync(services => services.AddSingleton<ILoggerProvider>(capture));
+        var importer = bot.Services.GetRequiredService<SendPlans.Bot.Roster.Import.RosterImporter>();
+        var files = new[] { "pupils.csv", "contacts.csv", "staff.csv" }.Select(RosterFiles.Sample).ToList();
+
+        (await importer.ImportAsync("oak", files, dryRun: false, default)).Problems.Should().BeEmpty();
+        (await importer.ImportAsync("oak", files, dryRun: true, default)).Problems.Should().BeEmpty();
+        var asTom = bot.Activity(text: "help");
+        asTom["from"]!["aadObjectId"] = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a03";
+        asTom["from"]!["name"] = "Tom Ellis";
+        await bot.PostActivityAsync(asTom);
+        await bot.PostActivityAsync(bot.Activity(text: "import roster"));
+        await bot.Connector.WaitForAsync(2);
+
+        capture.Lines.Should().NotBeEmpty();
+        var all = string.Join("\n", capture.Lines);
+        var personal = files
+            .SelectMany(f => System.Text.Encoding.UTF8.GetString(f.Content).Split('\n').Skip(1))
+            .SelectMany(line => line.Split(','))
+            .Select(v => v.Trim())
+            .Where(v => v.Length >= 4 && !new[] { "Mother", "Father", "English", "Teacher", "SENCo", "Admin", "YearLead" }.Contains(v))
+            .Concat(["SLCN", "SEMH", "SPLD", "Tom Ellis", "Ellis"])
+            .Distinct()
+            .ToList();
+        personal.Should().Contain("P823204124001").And.Contain("hartley.home@example.com").And.Contain("Hartley");
+        foreach (var value in personal)
+        {
+            all.Should().NotContain(value);
+        }
+    }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using SendPlans.Bot.Cli;
 using SendPlans.Tests.Support;
+using SendPlans.Bot.Roster;
 
 namespace SendPlans.Tests.Roster;
 
@@ -89,5 +90,31 @@ public sealed class CommandLineTests : IAsyncLifetime
 
         process.ExitCode.Should().Be(0, await process.StandardError.ReadToEndAsync());
         output.Should().StartWith("Roster import for school 'cli' - dry run, nothing written");
+    }
+
+    [Fact]
+    public async Task Erase_WithConfirm_RemovesThePupil()
+    {
+        await RunAsync("import", "--school", "oak", Sample("pupils.csv"), Sample("contacts.csv"), Sample("staff.csv"));
+
+        var exit = await RunAsync("erase", "--school", "oak", "--upn", "p823204124001", "--confirm");
+
+        exit.Should().Be(CommandLine.Ok);
+        _output.ToString().Should().Contain("Erased 1 record(s)");
+        (await _roster.Store.GetPupilAsync(RosterReader.System("test"), "oak", "P823204124001", default)).Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData("erase", "--school", "oak", "--upn", "P823204124001")]
+    [InlineData("erase", "--school", "oak", "--upn", "X823204124001", "--confirm")]
+    [InlineData("erase", "--upn", "P823204124001", "--confirm")]
+    public async Task Erase_UnconfirmedOrBadArguments_Exit2AndNothingErased(params string[] args)
+    {
+        await RunAsync("import", "--school", "oak", Sample("pupils.csv"), Sample("contacts.csv"), Sample("staff.csv"));
+
+        var exit = await RunAsync(args);
+
+        exit.Should().Be(CommandLine.Usage);
+        (await _roster.Store.GetPupilAsync(RosterReader.System("test"), "oak", "P823204124001", default)).Should().NotBeNull();
     }
 }

@@ -1,3 +1,5 @@
+using SendPlans.Bot.DataProtection;
+using Microsoft.Extensions.DependencyInjection;
 using Azure.Data.Tables;
 using SendPlans.Bot.Roster;
 using SendPlans.Infrastructure.Storage;
@@ -68,8 +70,8 @@ public sealed class RosterStoreTests : IAsyncLifetime
     {
         var plan = new Plan("oak", "P823204124001", "2026-27-autumn", PlanStatus.Draft, [new PlanTarget("Use two-word phrases at snack time")]);
 
-        await _roster.Store.CreatePlanAsync(plan, default);
-        var again = await _roster.Store.CreatePlanAsync(plan with { Targets = [new PlanTarget("Something else")] }, default);
+        await _roster.Store.CreatePlanAsync(Reader, plan, default);
+        var again = await _roster.Store.CreatePlanAsync(Reader, plan with { Targets = [new PlanTarget("Something else")] }, default);
 
         again.Targets.Should().ContainSingle().Which.Text.Should().Be("Use two-word phrases at snack time");
         (await _roster.Store.GetPlansAsync(Reader, "oak", "2026-27-autumn", default)).Should().ContainSingle();
@@ -79,9 +81,9 @@ public sealed class RosterStoreTests : IAsyncLifetime
     public async Task UpdatePlanAsync_FifthTarget_RefusedAndNotWritten()
     {
         var targets = Enumerable.Range(1, 4).Select(i => new PlanTarget($"Target {i}")).ToList();
-        await _roster.Store.CreatePlanAsync(new Plan("oak", "P823204124001", "2026-27-autumn", PlanStatus.Agreed, targets), default);
+        await _roster.Store.CreatePlanAsync(Reader, new Plan("oak", "P823204124001", "2026-27-autumn", PlanStatus.Agreed, targets), default);
 
-        var act = () => _roster.Store.UpdatePlanAsync("oak", "2026-27-autumn", "P823204124001", p => p with { Targets = [.. p.Targets, new PlanTarget("Five")] }, default);
+        var act = () => _roster.Store.UpdatePlanAsync(Reader, "oak", "2026-27-autumn", "P823204124001", p => p with { Targets = [.. p.Targets, new PlanTarget("Five")] }, default);
 
         await act.Should().ThrowAsync<ArgumentException>().WithMessage("*at most 4 targets*");
         (await _roster.Store.GetPlanAsync(Reader, "oak", "2026-27-autumn", "P823204124001", default))!.Targets.Should().HaveCount(4);
@@ -90,7 +92,7 @@ public sealed class RosterStoreTests : IAsyncLifetime
     [Fact]
     public async Task CreatePlanAsync_AgreedWithOneTarget_Refused()
     {
-        var act = () => _roster.Store.CreatePlanAsync(new Plan("oak", "P823204124001", "2026-27-autumn", PlanStatus.Agreed, [new PlanTarget("Only one")]), default);
+        var act = () => _roster.Store.CreatePlanAsync(Reader, new Plan("oak", "P823204124001", "2026-27-autumn", PlanStatus.Agreed, [new PlanTarget("Only one")]), default);
 
         await act.Should().ThrowAsync<ArgumentException>().WithMessage("*at least 2 targets*");
     }
@@ -109,7 +111,7 @@ public sealed class RosterStoreTests : IAsyncLifetime
     public async Task EveryRead_GoesThroughTheAccessCheck()
     {
         var access = new RecordingAccess();
-        var store = new RosterStore(_roster.Storage, access);
+        var store = new RosterStore(_roster.Storage, access, _roster.Services.GetRequiredService<PlanAudit>());
 
         await store.GetPupilAsync(Reader, "oak", "P823204124001", default);
         await store.GetContactsAsync(Reader, "oak", "P823204124001", default);
@@ -130,7 +132,7 @@ public sealed class RosterStoreTests : IAsyncLifetime
     {
         public List<RosterScope> Scopes { get; } = [];
 
-        public ValueTask EnsureCanReadAsync(RosterReader reader, RosterScope scope, CancellationToken cancellationToken)
+        public ValueTask EnsureCanReadAsync(RosterReader reader, RosterScope scope, RosterData data, CancellationToken cancellationToken)
         {
             Scopes.Add(scope);
             return ValueTask.CompletedTask;

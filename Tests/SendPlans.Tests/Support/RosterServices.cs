@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using SendPlans.Bot.DataProtection;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Roster.Demo;
 using SendPlans.Bot.Roster.Import;
@@ -32,6 +33,7 @@ public sealed class RosterServices : IAsyncDisposable
         var services = new ServiceCollection();
         services.AddLogging(l => l.ClearProviders());
         services.AddSingleton(time ?? TimeProvider.System);
+        services.AddOptions<RetentionOptions>().Configure(o => o.RunInBackground = false);
         services.AddSingleton(Options.Create(new StorageOptions
         {
             ConnectionString = await Azurite.ConnectionStringAsync(),
@@ -40,7 +42,7 @@ public sealed class RosterServices : IAsyncDisposable
         services.AddSingleton<TableStorage>();
         services.AddMemoryCache();
         services.AddSingleton<StaffDirectory>();
-        services.AddSingleton<IRosterAccess, SchoolBoundaryAccess>();
+        services.AddPupilDataProtection();
         services.AddSingleton<RosterStore>();
         services.AddSingleton<SchoolCalendarStore>();
         services.AddSingleton<RosterImporter>();
