@@ -1,4 +1,3 @@
-using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using SendPlans.Bot.Roster;
@@ -29,52 +28,30 @@ public sealed class RetentionJob(
     TableLeases leases,
     IOptions<RetentionOptions> options,
     TimeProvider time,
-    ILogger<RetentionJob> logger) : BackgroundService
+    ILogger<RetentionJob> logger) : LeasedJob(leases, time)
 {
     private static readonly RosterReader Reader = RosterReader.System("retention period ended");
-    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.RunInBackground)
-        {
-            return;
-        }
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await RunOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is RequestFailedException or HttpRequestException && !stoppingToken.IsCancellationRequested)
-            {
-                Log.RetentionFailed(logger, e.GetType().Name);
-            }
-            await Task.Delay(options.Value.RunEvery, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
+    protected override string LeaseName => "retention";
 
-    /// <summary>One sweep over every school; returns how many pupils were erased (0 when another instance holds the lease).</summary>
-    public async Task<int> RunOnceAsync(CancellationToken cancellationToken)
+    protected override TimeSpan LeaseDuration => TimeSpan.FromMinutes(30);
+
+    protected override TimeSpan Interval => options.Value.RunEvery;
+
+    protected override bool RunsInBackground => options.Value.RunInBackground;
+
+    protected override void OnPassFailed(Exception exception) => Log.RetentionFailed(logger, exception.GetType().Name);
+
+    /// <summary>One sweep over every school; returns how many pupils were erased.</summary>
+    protected override async Task<int> RunPassAsync(CancellationToken cancellationToken)
     {
-        if (!await leases.TryAcquireAsync("retention", _owner, TimeSpan.FromMinutes(30), cancellationToken))
+        var cutoff = Time.GetUtcNow() - options.Value.KeepAfterLeaving;
+        var pupils = await storage.GetTableAsync(RosterEntities.PupilsTable, cancellationToken);
+        var due = await pupils.QueryAllAsync(TableClient.CreateQueryFilter($"Archived eq true and ArchivedAt lt {cutoff}"), ["PartitionKey", "RowKey"], cancellationToken);
+        foreach (var pupil in due)
         {
-            return 0;
+            await erasure.EraseAsync(Reader, pupil.PartitionKey, pupil.RowKey, cancellationToken);
         }
-        try
-        {
-            var cutoff = time.GetUtcNow() - options.Value.KeepAfterLeaving;
-            var pupils = await storage.GetTableAsync(RosterEntities.PupilsTable, cancellationToken);
-            var due = await pupils.QueryAllAsync(TableClient.CreateQueryFilter($"Archived eq true and ArchivedAt lt {cutoff}"), ["PartitionKey", "RowKey"], cancellationToken);
-            foreach (var pupil in due)
-            {
-                await erasure.EraseAsync(Reader, pupil.PartitionKey, pupil.RowKey, cancellationToken);
-            }
-            return due.Count;
-        }
-        finally
-        {
-            await leases.ReleaseAsync("retention", _owner, CancellationToken.None);
-        }
+        return due.Count;
     }
 }

@@ -29,7 +29,17 @@ public sealed record NewCalendarEvent(
     string TimeZone,
     IReadOnlyList<EventAttendee> Attendees,
     bool OnlineMeeting = true,
-    string? Location = null);
+    string? Location = null)
+{
+    /// <summary>Why no calendar could create this event; null when it is well formed.</summary>
+    public string? Problem() =>
+        string.IsNullOrWhiteSpace(TransactionId) ? "An event needs a transaction id."
+        : string.IsNullOrWhiteSpace(Organizer) ? "An event needs an organizer mailbox."
+        : End <= Start ? "The event must end after it starts."
+        : !CalendarTimeZones.TryResolve(TimeZone, out _, out _) ? $"Unknown time zone '{TimeZone}'."
+        : Attendees.Any(a => string.IsNullOrWhiteSpace(a.Email)) ? "An attendee has no email address."
+        : null;
+}
 
 public sealed record CreatedEvent(string EventId, string? JoinUrl);
 

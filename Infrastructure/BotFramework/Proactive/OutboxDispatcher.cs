@@ -41,54 +41,29 @@ public sealed class OutboxDispatcher(
     TableLeases leases,
     IOptions<OutboxOptions> options,
     TimeProvider time,
-    ILogger<OutboxDispatcher> logger) : BackgroundService
+    ILogger<OutboxDispatcher> logger) : LeasedJob(leases, time)
 {
-    private const string LeaseName = "outbox-dispatcher";
-    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private readonly Dictionary<string, DateTimeOffset> _lastSendPerConversation = [];
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Value.RunDispatcher)
-        {
-            return;
-        }
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await DispatchOnceAsync(stoppingToken);
-            }
-            catch (Exception e) when (e is RequestFailedException or HttpRequestException && !stoppingToken.IsCancellationRequested)
-            {
-                Log.OutboxPassFailed(logger, e.GetType().Name);
-            }
-            await Task.Delay(options.Value.PollInterval, time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        }
-    }
+    protected override string LeaseName => "outbox-dispatcher";
 
-    /// <summary>One pass: take the lease, send what is due, and say how many were sent.</summary>
-    public async Task<int> DispatchOnceAsync(CancellationToken cancellationToken)
-    {
-        var o = options.Value;
-        if (!await leases.TryAcquireAsync(LeaseName, _owner, TimeSpan.FromMinutes(2), cancellationToken))
-        {
-            return 0;
-        }
-        try
-        {
-            return await DispatchDueAsync(o, cancellationToken);
-        }
-        finally
-        {
-            await leases.ReleaseAsync(LeaseName, _owner, CancellationToken.None);
-        }
-    }
+    protected override TimeSpan LeaseDuration => TimeSpan.FromMinutes(2);
+
+    protected override TimeSpan Interval => options.Value.PollInterval;
+
+    protected override bool RunsInBackground => options.Value.RunDispatcher;
+
+    /// <summary>One pass: send what is due, and say how many were sent (0 when another instance holds the lease).</summary>
+    public Task<int> DispatchOnceAsync(CancellationToken cancellationToken) => RunOnceAsync(cancellationToken);
+
+    protected override Task<int> RunPassAsync(CancellationToken cancellationToken) => DispatchDueAsync(options.Value, cancellationToken);
+
+    protected override void OnPassFailed(Exception exception) => Log.OutboxPassFailed(logger, exception.GetType().Name);
 
     private async Task<int> DispatchDueAsync(OutboxOptions o, CancellationToken cancellationToken)
     {
         var table = await storage.GetTableAsync(ProactiveOutbox.Table, cancellationToken);
-        var now = time.GetUtcNow();
+        var now = Time.GetUtcNow();
         var due = new List<TableEntity>();
         await foreach (var e in table.QueryAsync<TableEntity>(
             e => e.PartitionKey == ProactiveOutbox.Partition && e.GetString("Status") == nameof(OutboxStatus.Pending),
@@ -134,7 +109,7 @@ public sealed class OutboxDispatcher(
             entity["Status"] = nameof(OutboxStatus.Sent);
             entity["SentActivityId"] = sentActivity;
             entity["SentConversationId"] = sentConversation;
-            entity["SentAt"] = time.GetUtcNow();
+            entity["SentAt"] = Time.GetUtcNow();
             entity["Attempts"] = (entity.GetInt32("Attempts") ?? 0) + 1;
             await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
             Log.OutboxSent(logger, entity.GetInt32("Attempts") ?? 1);
@@ -174,7 +149,7 @@ public sealed class OutboxDispatcher(
         // 2, 4, 8 ... seconds, at most 10 minutes: throttling and outages pass.
         var backOff = TimeSpan.FromSeconds(Math.Min(600, Math.Pow(2, attempts)));
         entity["Attempts"] = attempts;
-        entity["NextAttemptAt"] = time.GetUtcNow() + backOff;
+        entity["NextAttemptAt"] = Time.GetUtcNow() + backOff;
         await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
         Log.OutboxRetryLater(logger, attempts, backOff);
     }
@@ -193,12 +168,12 @@ public sealed class OutboxDispatcher(
         var spacing = options.Value.PerConversationSpacing;
         if (_lastSendPerConversation.TryGetValue(conversation, out var last))
         {
-            var wait = last + spacing - time.GetUtcNow();
+            var wait = last + spacing - Time.GetUtcNow();
             if (wait > TimeSpan.Zero)
             {
-                await Task.Delay(wait, time, cancellationToken);
+                await Task.Delay(wait, Time, cancellationToken);
             }
         }
-        _lastSendPerConversation[conversation] = time.GetUtcNow();
+        _lastSendPerConversation[conversation] = Time.GetUtcNow();
     }
 }

@@ -160,7 +160,7 @@ public sealed class GraphCalendarProvider(GraphClients clients, IOptions<GraphOp
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < events.Count; i++)
         {
-            var problem = Validate(events[i]);
+            var problem = events[i].Problem();
             if (problem is null && !seen.Add($"{events[i].Organizer.Trim().ToLowerInvariant()}\n{events[i].TransactionId}"))
             {
                 problem = "The same transaction id appears twice for one organizer in one call.";
@@ -498,15 +498,6 @@ public sealed class GraphCalendarProvider(GraphClients clients, IOptions<GraphOp
     private static TimeSpan Backoff(int attempt) =>
         TimeSpan.FromSeconds(Math.Min(Math.Pow(2, Math.Max(0, attempt - 1)), MaxBackoff.TotalSeconds));
 
-    private static string? Validate(NewCalendarEvent e)
-    {
-        if (string.IsNullOrWhiteSpace(e.TransactionId)) return "An event needs a transaction id.";
-        if (string.IsNullOrWhiteSpace(e.Organizer)) return "An event needs an organizer mailbox.";
-        if (e.End <= e.Start) return "The event must end after it starts.";
-        if (!CalendarTimeZones.TryResolve(e.TimeZone, out _, out _)) return $"Unknown time zone '{e.TimeZone}'.";
-        if (e.Attendees.Any(a => string.IsNullOrWhiteSpace(a.Email))) return "An attendee has no email address.";
-        return null;
-    }
 
     private sealed class PendingCreate(int index, NewCalendarEvent e)
     {

@@ -102,7 +102,7 @@ public sealed class LocalCalendarProvider(TableStorage storage, LocalOutbox outb
 
     private async Task<CreateEventResult> CreateOneAsync(NewCalendarEvent e, CancellationToken cancellationToken)
     {
-        var problem = Validate(e);
+        var problem = e.Problem();
         if (problem is not null)
         {
             return CreateEventResult.Failed(e.TransactionId ?? "", CalendarFailure.Invalid(problem));
@@ -307,15 +307,6 @@ public sealed class LocalCalendarProvider(TableStorage storage, LocalOutbox outb
         return $"{start.ToString("dddd d MMMM yyyy, HH:mm", English)} to {end.ToString("HH:mm", English)} ({e.TimeZone})";
     }
 
-    private static string? Validate(NewCalendarEvent e)
-    {
-        if (string.IsNullOrWhiteSpace(e.TransactionId)) return "An event needs a transaction id.";
-        if (string.IsNullOrWhiteSpace(e.Organizer)) return "An event needs an organizer mailbox.";
-        if (e.End <= e.Start) return "The event must end after it starts.";
-        if (!CalendarTimeZones.TryResolve(e.TimeZone, out _, out _)) return $"Unknown time zone '{e.TimeZone}'.";
-        if (e.Attendees.Any(a => string.IsNullOrWhiteSpace(a.Email))) return "An attendee has no email address.";
-        return null;
-    }
 
     private static List<BusyInterval> Merge(List<BusyInterval> intervals)
     {
