@@ -1,4 +1,3 @@
-using Azure;
 using Microsoft.Extensions.Hosting;
 
 namespace SendPlans.Infrastructure.Jobs;
@@ -57,8 +56,11 @@ public abstract class LeasedJob(TableLeases leases, TimeProvider time) : Backgro
             {
                 await RunOnceAsync(stoppingToken);
             }
-            catch (Exception e) when (e is RequestFailedException or HttpRequestException && !stoppingToken.IsCancellationRequested)
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
+                // Storage being down surfaces as RequestFailedException, HttpRequestException or,
+                // once Azure.Core's retries give up, AggregateException. No failed pass may stop
+                // the host: the bot keeps answering and the next pass tries again.
                 OnPassFailed(e);
             }
             await Task.Delay(Interval, Time, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
