@@ -1,0 +1,60 @@
+using System.Globalization;
+using SendPlans.Bench;
+
+// bench/run.sh builds Release and runs this; see docs/benchmarks.md.
+var options = BenchOptions.Parse(args);
+if (options is null)
+{
+    Console.Error.WriteLine(BenchOptions.Usage);
+    return 2;
+}
+return await BenchRun.RunAsync(options);
+
+namespace SendPlans.Bench
+{
+    public sealed record BenchOptions(
+        int Connections,
+        int WarmupSeconds,
+        int DurationSeconds,
+        int RssRequests,
+        int ColdStarts,
+        string Configuration,
+        bool Peer,
+        int QuietWaitSeconds,
+        double QuietPercent)
+    {
+        public const string Usage = """
+            usage: SendPlans.Bench [--connections 64] [--warmup 5] [--duration 15] [--rss-requests 100000]
+                                   [--cold-starts 5] [--configuration Release] [--no-peer]
+                                   [--quiet-wait 180] [--quiet-percent 10]
+            """;
+
+        public static BenchOptions? Parse(string[] args)
+        {
+            var o = new BenchOptions(64, 5, 15, 100_000, 5, "Release", true, 180, 10);
+            for (var i = 0; i < args.Length; i++)
+            {
+                string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+                int NextInt() => int.Parse(Next(), CultureInfo.InvariantCulture);
+                switch (args[i])
+                {
+                    case "--connections": o = o with { Connections = NextInt() }; break;
+                    case "--warmup": o = o with { WarmupSeconds = NextInt() }; break;
+                    case "--duration": o = o with { DurationSeconds = NextInt() }; break;
+                    case "--rss-requests": o = o with { RssRequests = NextInt() }; break;
+                    case "--cold-starts": o = o with { ColdStarts = NextInt() }; break;
+                    case "--configuration": o = o with { Configuration = Next() }; break;
+                    case "--no-peer": o = o with { Peer = false }; break;
+                    case "--quiet-wait": o = o with { QuietWaitSeconds = NextInt() }; break;
+                    case "--quiet-percent": o = o with { QuietPercent = NextInt() }; break;
+                    default: return null;
+                }
+            }
+            // Bounded by design: every load is a fixed duration or count against 127.0.0.1.
+            return o.Connections is > 0 and <= 1024 && o.DurationSeconds is > 0 and <= 300 && o.WarmupSeconds is >= 0 and <= 60
+                && o.RssRequests is >= 0 and <= 1_000_000 && o.ColdStarts is >= 0 and <= 50 && o.QuietWaitSeconds is >= 0 and <= 1800
+                ? o
+                : null;
+        }
+    }
+}
