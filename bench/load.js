@@ -2,7 +2,8 @@
 // One load run against one target with autocannon; prints one JSON line of results.
 // Called by SendPlans.Bench (bench/run.sh): node bench/load.js '<json config>'.
 //
-// Config: { url, token, activity, connections, warmupSeconds, durationSeconds, amount }
+// Config: { url, token, activity, connections, durationSeconds, amount } (amount > 0: that many
+// requests, else durationSeconds); the bench runs the warm-up as a run of its own.
 //  - every request is a `help` message with its own activity id ("<run>-<n>"), because the
 //    bot dedupes by id and a repeated id would be answered without doing the turn;
 //  - every request carries the same bearer token (signed once: Teams reuses tokens too).
@@ -36,14 +37,9 @@ function once(limits) {
 }
 
 (async () => {
-  let warmup = 0;
-  if (config.warmupSeconds > 0) {
-    warmup = (await once({ duration: config.warmupSeconds })).requests.total;
-  }
   const r = await once(config.amount > 0 ? { amount: config.amount } : { duration: config.durationSeconds });
   const ok = r['2xx'];
   console.log(JSON.stringify({
-    warmup,
     requests: r.requests.total,
     ok,
     durationSeconds: r.duration,

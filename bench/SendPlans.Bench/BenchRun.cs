@@ -57,7 +57,7 @@ public static class BenchRun
 
             // 2. The bot with authentication ON, as its own process.
             var botPort = Azurite.FreePort();
-            using var bot = ChildProcess.Start("dotnet", [botDll], botDirectory, new Dictionary<string, string?>
+            var botEnvironment = new Dictionary<string, string?>
             {
                 ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{botPort}",
                 ["ASPNETCORE_ENVIRONMENT"] = "Production",
@@ -70,7 +70,12 @@ public static class BenchRun
                 ["Storage__TablePrefix"] = prefix,
                 // Trust the fake Entra endpoint's throwaway certificate (MSAL needs https).
                 ["SSL_CERT_FILE"] = entra.CertificateFile,
-            });
+            };
+            foreach (var (key, value) in options.BotEnvironment)
+            {
+                botEnvironment[key] = value;
+            }
+            using var bot = ChildProcess.Start("dotnet", [botDll], botDirectory, botEnvironment);
             var botUrl = $"http://127.0.0.1:{botPort}";
             await WaitForAsync(bot, botUrl + "/readyz", "SendPlans.Bot");
 
@@ -231,43 +236,62 @@ public static class BenchRun
         throw new TimeoutException($"{name} was not ready at {url} within 60 s:{Environment.NewLine}{process.Tail}");
     }
 
+    /// <summary>
+    /// A warm-up run (its figures are dropped: the JIT is still tiering up), then the measured run,
+    /// with the CPU each process spent and the calls the Connector got counted over the measured run only.
+    /// </summary>
     private static async Task<LoadResult> LoadAsync(string name, ChildProcess target, string url, string token, JsonObject activity, FastConnector connector, BenchOptions options, int amount, Dictionary<string, int> processes)
     {
-        var what = amount > 0 ? $"{amount} requests" : $"{options.WarmupSeconds} s warm-up + {options.DurationSeconds} s";
+        var what = amount > 0 ? $"{amount} requests" : $"{options.WarmupSeconds} s warm-up, then {options.DurationSeconds} s";
         Progress($"{name}: {what} at {options.Connections} connections ...");
-        var config = new JsonObject
-        {
-            ["url"] = url + "/api/messages",
-            ["token"] = token,
-            ["activity"] = activity.DeepClone(),
-            ["connections"] = options.Connections,
-            ["warmupSeconds"] = options.WarmupSeconds,
-            ["durationSeconds"] = options.DurationSeconds,
-            ["amount"] = amount,
-        };
         await WaitForQuietAsync(options);
+        long warmup = 0;
+        if (amount == 0 && options.WarmupSeconds > 0)
+        {
+            warmup = (await RunLoadAsync(url, token, activity, options.Connections, options.WarmupSeconds, 0)).Requests;
+            EnsureRunning(name, target);
+        }
         var before = connector.Counts;
         var cpuBefore = CpuMeter.Sample();
-        var budget = TimeSpan.FromSeconds(options.WarmupSeconds + options.DurationSeconds + 60 + amount / 200);
-        var output = await ChildProcess.RunAsync("node", [Path.Combine(Paths.RepoRoot, "bench", "load.js"), config.ToJsonString()], Paths.RepoRoot, budget);
+        var result = await RunLoadAsync(url, token, activity, options.Connections, options.DurationSeconds, amount);
         var cpu = CpuMeter.Sample().Since(cpuBefore, processes);
         var after = connector.Counts;
-        if (target.HasExited)
-        {
-            throw new InvalidOperationException($"{name} exited under load:{Environment.NewLine}{target.Tail}");
-        }
-        var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
-        var result = JsonSerializer.Deserialize(line, ResultJsonContext.Default.LoadResult)
-            ?? throw new JsonException("load.js printed no result");
+        EnsureRunning(name, target);
         result.Name = name;
+        result.Warmup = warmup;
         result.Replies = after.Requests - before.Requests;
         result.AuthorizedReplies = after.Authorized - before.Authorized;
         result.ForeignCpuPercent = cpu.ForeignPercent;
         result.CpuMsPerTurn = cpu.PerProcessCpuSeconds.ToDictionary(p => p.Key, p => Math.Round(p.Value * 1000 / Math.Max(1, result.Replies), 3));
         Progress($"{name}: {result.RequestsPerSecond:0} req/s, p50 {result.LatencyMs.P50} ms, p99 {result.LatencyMs.P99} ms, "
-            + $"{result.Errors} errors, {result.Non2xx} non-2xx; the Connector got {result.Replies} replies for {result.Warmup + result.Requests} requests; "
+            + $"{result.Errors} errors, {result.Non2xx} non-2xx; the Connector got {result.Replies} replies for {result.Requests} requests; "
             + $"other processes took {result.ForeignCpuPercent:0}% of the CPU; CPU ms per turn: {string.Join(", ", result.CpuMsPerTurn.Select(p => $"{p.Key} {p.Value:0.00}"))}");
         return result;
+    }
+
+    private static async Task<LoadResult> RunLoadAsync(string url, string token, JsonObject activity, int connections, int durationSeconds, int amount)
+    {
+        var config = new JsonObject
+        {
+            ["url"] = url + "/api/messages",
+            ["token"] = token,
+            ["activity"] = activity.DeepClone(),
+            ["connections"] = connections,
+            ["durationSeconds"] = durationSeconds,
+            ["amount"] = amount,
+        };
+        var budget = TimeSpan.FromSeconds(durationSeconds + 60 + (amount / 100));
+        var output = await ChildProcess.RunAsync("node", [Path.Combine(Paths.RepoRoot, "bench", "load.js"), config.ToJsonString()], Paths.RepoRoot, budget);
+        var line = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
+        return JsonSerializer.Deserialize(line, ResultJsonContext.Default.LoadResult) ?? throw new JsonException("load.js printed no result");
+    }
+
+    private static void EnsureRunning(string name, ChildProcess target)
+    {
+        if (target.HasExited)
+        {
+            throw new InvalidOperationException($"{name} exited under load:{Environment.NewLine}{target.Tail}");
+        }
     }
 
     /// <summary>

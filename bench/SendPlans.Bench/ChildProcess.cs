@@ -9,10 +9,33 @@ namespace SendPlans.Bench;
 /// </summary>
 public sealed class ChildProcess : IDisposable
 {
+    private static readonly List<ChildProcess> Live = [];
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
 
-    private ChildProcess(Process process) => _process = process;
+    static ChildProcess()
+    {
+        // Ctrl-C or SIGTERM ends the bench without running its using blocks: kill what is left.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+        {
+            lock (Live)
+            {
+                foreach (var child in Live.ToList())
+                {
+                    child.Dispose();
+                }
+            }
+        };
+    }
+
+    private ChildProcess(Process process)
+    {
+        _process = process;
+        lock (Live)
+        {
+            Live.Add(this);
+        }
+    }
 
     public int Id => _process.Id;
 
@@ -128,6 +151,10 @@ public sealed class ChildProcess : IDisposable
 
     public void Dispose()
     {
+        lock (Live)
+        {
+            Live.Remove(this);
+        }
         try
         {
             if (!_process.HasExited)
@@ -136,7 +163,7 @@ public sealed class ChildProcess : IDisposable
                 _process.WaitForExit(10_000);
             }
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
         }
         _process.Dispose();

@@ -21,17 +21,21 @@ namespace SendPlans.Bench
         string Configuration,
         bool Peer,
         int QuietWaitSeconds,
-        double QuietPercent)
+        double QuietPercent,
+        IReadOnlyDictionary<string, string> BotEnvironment)
     {
         public const string Usage = """
-            usage: SendPlans.Bench [--connections 64] [--warmup 5] [--duration 15] [--rss-requests 100000]
+            usage: SendPlans.Bench [--connections 64] [--warmup 30] [--duration 15] [--rss-requests 100000]
                                    [--cold-starts 5] [--configuration Release] [--no-peer]
-                                   [--quiet-wait 180] [--quiet-percent 10]
+                                   [--quiet-wait 180] [--quiet-percent 10] [--bot-env NAME=VALUE]...
+            --bot-env sets an environment variable for the bot under load (e.g. DOTNET_PerfMapEnabled=1
+            to profile it with perf); the figures in docs/benchmarks.md use none.
             """;
 
         public static BenchOptions? Parse(string[] args)
         {
-            var o = new BenchOptions(64, 5, 15, 100_000, 5, "Release", true, 180, 10);
+            var o = new BenchOptions(64, 30, 15, 100_000, 5, "Release", true, 180, 10, new Dictionary<string, string>());
+            var botEnvironment = new Dictionary<string, string>();
             for (var i = 0; i < args.Length; i++)
             {
                 string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -47,9 +51,14 @@ namespace SendPlans.Bench
                     case "--no-peer": o = o with { Peer = false }; break;
                     case "--quiet-wait": o = o with { QuietWaitSeconds = NextInt() }; break;
                     case "--quiet-percent": o = o with { QuietPercent = NextInt() }; break;
+                    case "--bot-env":
+                        var pair = Next().Split('=', 2);
+                        botEnvironment[pair[0]] = pair.Length == 2 ? pair[1] : "";
+                        break;
                     default: return null;
                 }
             }
+            o = o with { BotEnvironment = botEnvironment };
             // Bounded by design: every load is a fixed duration or count against 127.0.0.1.
             return o.Connections is > 0 and <= 1024 && o.DurationSeconds is > 0 and <= 300 && o.WarmupSeconds is >= 0 and <= 60
                 && o.RssRequests is >= 0 and <= 1_000_000 && o.ColdStarts is >= 0 and <= 50 && o.QuietWaitSeconds is >= 0 and <= 1800
