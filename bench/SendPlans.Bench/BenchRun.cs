@@ -98,10 +98,12 @@ public static class BenchRun
                 processes["azurite"] = azurite;
             }
             report.Bot = await LoadAsync("SendPlans.Bot", bot, botUrl, token, activity, connector, options, amount: 0, processes);
+            report.BotMetadataRequests = identity.MetadataRequests;
             if (peer is not null)
             {
                 report.Peer = await LoadAsync("botbuilder peer", peer, peerUrl, token, activity, connector, options, amount: 0, processes);
                 report.PeerMemory = peer.Memory();
+                report.PeerMetadataRequests = identity.MetadataRequests - report.BotMetadataRequests;
             }
 
             // 3. Memory: the bot's RSS after a further fixed count of help turns.
@@ -112,7 +114,6 @@ public static class BenchRun
                 report.BotRequestsServed = report.Bot.Warmup + report.Bot.Requests + report.Rss.Requests;
             }
             report.TokenEndpointRequests = entra.Requests;
-            report.MetadataRequests = identity.MetadataRequests;
         }
         catch (Exception e) when (e is InvalidOperationException or TimeoutException or HttpRequestException or JsonException)
         {

@@ -27,14 +27,14 @@ namespace SendPlans.Bench
         public const string Usage = """
             usage: SendPlans.Bench [--connections 64] [--warmup 30] [--duration 15] [--rss-requests 100000]
                                    [--cold-starts 5] [--configuration Release] [--no-peer]
-                                   [--quiet-wait 180] [--quiet-percent 10] [--bot-env NAME=VALUE]...
+                                   [--quiet-wait 60] [--quiet-percent 10] [--bot-env NAME=VALUE]...
             --bot-env sets an environment variable for the bot under load (e.g. DOTNET_PerfMapEnabled=1
             to profile it with perf); the figures in docs/benchmarks.md use none.
             """;
 
         public static BenchOptions? Parse(string[] args)
         {
-            var o = new BenchOptions(64, 30, 15, 100_000, 5, "Release", true, 180, 10, new Dictionary<string, string>());
+            var o = new BenchOptions(64, 30, 15, 100_000, 5, "Release", true, 60, 10, new Dictionary<string, string>());
             var botEnvironment = new Dictionary<string, string>();
             for (var i = 0; i < args.Length; i++)
             {

@@ -75,7 +75,8 @@ public sealed class Report(BenchOptions options, MachineFacts machine)
     public (double RssMiB, double PeakRssMiB)? PeerMemory { get; set; }
     public long BotRequestsServed { get; set; }
     public long TokenEndpointRequests { get; set; }
-    public long MetadataRequests { get; set; }
+    public long BotMetadataRequests { get; set; }
+    public long PeerMetadataRequests { get; set; }
 
     public double? ColdStartMedianMs => ColdStartsMs.Count == 0 ? null : Median(ColdStartsMs);
 
@@ -126,13 +127,28 @@ public sealed class Report(BenchOptions options, MachineFacts machine)
             s.AppendLine($"| {r.Name} | " + string.Join(" | ", names.Select(n => r.CpuMsPerTurn.TryGetValue(n, out var v) ? v.ToString("0.00", CultureInfo.InvariantCulture) : "")) + " |");
         }
         s.AppendLine();
-        s.AppendLine(Inv($"Fake Entra token requests from the bot: {TokenEndpointRequests}; OpenID metadata requests (both bots): {MetadataRequests}."));
+        s.AppendLine("Notes computed from this run:");
+        s.AppendLine();
+        if (Bot is not null && Peer is not null && Own(Bot) > 0)
+        {
+            s.AppendLine(Inv($"- CPU per turn: the peer spent {Own(Peer):0.00} ms, SendPlans.Bot {Own(Bot):0.00} ms ({Own(Peer) / Own(Bot):0.0}× less), for a help card with a storage write and lookup against an echo."));
+        }
+        if (Bot is not null)
+        {
+            var others = Bot.CpuMsPerTurn.Where(p => p.Key is "azurite" or "bench fakes" or "load generator").Sum(p => p.Value);
+            var azurite = Bot.CpuMsPerTurn.GetValueOrDefault("azurite");
+            s.AppendLine(Inv($"- Ceiling of this machine for the bot's run: Azurite, the fakes and the load generator took {others:0.00} ms of CPU per turn, so even a bot costing nothing would get at most {Machine.Cores * 1000 / Math.Max(0.01, others):0} turns/s from {Machine.Cores} cores; Azurite alone ({azurite:0.00} ms per turn on node's one main thread) tops out near {1000 / Math.Max(0.01, azurite):0}."));
+            s.AppendLine(Inv($"- Little's law: with {o.Connections} connections each waiting for its answer, the mean latency is {o.Connections} / throughput, so p99 ≤ {P99TargetMs:0} ms needs at least {o.Connections / (P99TargetMs / 1000):0} req/s."));
+        }
+        s.AppendLine(Inv($"- Fake Entra token requests from the bot: {TokenEndpointRequests}. OpenID metadata fetches: bot {BotMetadataRequests}, peer {PeerMetadataRequests} (botbuilder fetches once per concurrent first request)."));
         return s.ToString();
     }
 
     public string ToJson() => JsonSerializer.Serialize(new RunRecord(
         DateTimeOffset.UtcNow, Options, Machine, Bot, Peer, Rss, ColdStartsMs, ColdStartMedianMs,
         BotMemory?.RssMiB, BotMemory?.PeakRssMiB, PeerMemory?.RssMiB, BotRequestsServed), ResultJsonContext.Default.RunRecord);
+
+    private static double Own(LoadResult r) => r.CpuMsPerTurn.FirstOrDefault(p => r.Name.StartsWith(p.Key, StringComparison.Ordinal)).Value;
 
     private static void Row(StringBuilder s, LoadResult? r, (double RssMiB, double PeakRssMiB)? memory)
     {
@@ -141,7 +157,7 @@ public sealed class Report(BenchOptions options, MachineFacts machine)
             return;
         }
         var rss = memory is { } m ? Inv($"{m.RssMiB:0}") : "";
-        var own = r.CpuMsPerTurn.FirstOrDefault(p => r.Name.StartsWith(p.Key, StringComparison.Ordinal)).Value;
+        var own = Own(r);
         s.AppendLine(Inv($"| {r.Name} | {r.RequestsPerSecond:0} | {r.LatencyMs.P50:0} | {r.LatencyMs.P90:0} | {r.LatencyMs.P99:0} | {r.LatencyMs.Max:0} | {r.Requests} | {r.Errors} | {r.Non2xx} | {r.Replies} | {own:0.00} | {r.ForeignCpuPercent:0}% | {rss} |"));
     }
 
