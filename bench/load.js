@@ -21,7 +21,7 @@ function activityBody() {
 }
 
 function once(limits) {
-  return autocannon({
+  const instance = autocannon({
     url: config.url,
     method: 'POST',
     connections: config.connections,
@@ -34,7 +34,13 @@ function once(limits) {
     },
     requests: [{ setupRequest: (request) => ({ ...request, body: activityBody() }) }],
   });
+  // Every 2xx latency, so the bench can merge runs (its interleaved rounds) into exact percentiles.
+  instance.on('response', (client, status, bytes, ms) => {
+    if (status >= 200 && status < 300) latencies.push(Math.round(ms * 100) / 100);
+  });
+  return instance;
 }
+const latencies = [];
 
 (async () => {
   const r = await once(config.amount > 0 ? { amount: config.amount } : { duration: config.durationSeconds });
@@ -55,6 +61,7 @@ function once(limits) {
     timeouts: r.timeouts,
     non2xx: r.non2xx,
     statusCodes: Object.fromEntries(Object.entries(r.statusCodeStats).map(([code, s]) => [code, s.count])),
+    latenciesMs: latencies,
   }));
 })().catch((e) => {
   console.error(e);

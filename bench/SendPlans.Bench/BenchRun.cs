@@ -97,19 +97,52 @@ public static class BenchRun
             {
                 processes["azurite"] = azurite;
             }
-            report.Bot = await LoadAsync("SendPlans.Bot", bot, botUrl, token, activity, connector, options, amount: 0, processes);
-            report.BotMetadataRequests = identity.MetadataRequests;
+            // Warm-ups one after the other, then the measured runs interleaved in rounds (bot, peer,
+            // peer, bot, ...) so both face the same share of whatever else the machine is doing.
+            var targets = new List<Target> { new("SendPlans.Bot", bot, botUrl) };
             if (peer is not null)
             {
-                report.Peer = await LoadAsync("botbuilder peer", peer, peerUrl, token, activity, connector, options, amount: 0, processes);
+                targets.Add(new Target("botbuilder peer", peer, peerUrl));
+            }
+            var warmups = new Dictionary<string, long>();
+            foreach (var target in targets)
+            {
+                Progress($"{target.Name}: {options.WarmupSeconds} s warm-up at {options.Connections} connections ...");
+                await WaitForQuietAsync(options);
+                warmups[target.Name] = (await RunLoadAsync(target.Url, token, activity, options.Connections, options.WarmupSeconds, 0)).Requests;
+                EnsureRunning(target);
+                if (target.Process == bot)
+                {
+                    report.BotMetadataRequests = identity.MetadataRequests;
+                }
+            }
+            report.PeerMetadataRequests = identity.MetadataRequests - report.BotMetadataRequests;
+            var measured = targets.ToDictionary(t => t.Name, t => new LoadResult { Name = t.Name, Warmup = warmups[t.Name] });
+            var segment = Math.Max(1, options.DurationSeconds / options.Rounds);
+            await WaitForQuietAsync(options);
+            for (var round = 0; round < options.Rounds; round++)
+            {
+                foreach (var target in round % 2 == 0 ? targets : Enumerable.Reverse(targets))
+                {
+                    Progress($"{target.Name}: round {round + 1}/{options.Rounds}, {segment} s at {options.Connections} connections ...");
+                    measured[target.Name].Add(await MeasureAsync(target, token, activity, connector, options.Connections, segment, 0, processes));
+                }
+            }
+            report.Bot = Finish(measured[targets[0].Name]);
+            if (peer is not null)
+            {
+                report.Peer = Finish(measured[targets[1].Name]);
                 report.PeerMemory = peer.Memory();
-                report.PeerMetadataRequests = identity.MetadataRequests - report.BotMetadataRequests;
             }
 
             // 3. Memory: the bot's RSS after a further fixed count of help turns.
             if (options.RssRequests > 0)
             {
-                report.Rss = await LoadAsync("SendPlans.Bot (RSS run)", bot, botUrl, token, activity, connector, options with { WarmupSeconds = 0 }, amount: options.RssRequests, processes);
+                Progress($"SendPlans.Bot: {options.RssRequests} requests at {options.Connections} connections for the RSS figure ...");
+                await WaitForQuietAsync(options);
+                var rss = new LoadResult { Name = "SendPlans.Bot (RSS run)" };
+                rss.Add(await MeasureAsync(new Target("SendPlans.Bot", bot, botUrl), token, activity, connector, options.Connections, 0, options.RssRequests, processes));
+                report.Rss = Finish(rss);
                 report.BotMemory = bot.Memory();
                 report.BotRequestsServed = report.Bot.Warmup + report.Bot.Requests + report.Rss.Requests;
             }
@@ -237,37 +270,33 @@ public static class BenchRun
         throw new TimeoutException($"{name} was not ready at {url} within 60 s:{Environment.NewLine}{process.Tail}");
     }
 
-    /// <summary>
-    /// A warm-up run (its figures are dropped: the JIT is still tiering up), then the measured run,
-    /// with the CPU each process spent and the calls the Connector got counted over the measured run only.
-    /// </summary>
-    private static async Task<LoadResult> LoadAsync(string name, ChildProcess target, string url, string token, JsonObject activity, FastConnector connector, BenchOptions options, int amount, Dictionary<string, int> processes)
+    private sealed record Target(string Name, ChildProcess Process, string Url);
+
+    /// <summary>One measured run of one target, with the CPU each process spent and the Connector's count.</summary>
+    private static async Task<LoadResult> MeasureAsync(Target target, string token, JsonObject activity, FastConnector connector, int connections, int seconds, int amount, Dictionary<string, int> processes)
     {
-        var what = amount > 0 ? $"{amount} requests" : $"{options.WarmupSeconds} s warm-up, then {options.DurationSeconds} s";
-        Progress($"{name}: {what} at {options.Connections} connections ...");
-        await WaitForQuietAsync(options);
-        long warmup = 0;
-        if (amount == 0 && options.WarmupSeconds > 0)
-        {
-            warmup = (await RunLoadAsync(url, token, activity, options.Connections, options.WarmupSeconds, 0)).Requests;
-            EnsureRunning(name, target);
-        }
         var before = connector.Counts;
         var cpuBefore = CpuMeter.Sample();
-        var result = await RunLoadAsync(url, token, activity, options.Connections, options.DurationSeconds, amount);
+        var result = await RunLoadAsync(target.Url, token, activity, connections, seconds, amount);
         var cpu = CpuMeter.Sample().Since(cpuBefore, processes);
         var after = connector.Counts;
-        EnsureRunning(name, target);
-        result.Name = name;
-        result.Warmup = warmup;
+        EnsureRunning(target);
+        result.Name = target.Name;
+        result.Segments = 1;
         result.Replies = after.Requests - before.Requests;
         result.AuthorizedReplies = after.Authorized - before.Authorized;
         result.ForeignCpuPercent = cpu.ForeignPercent;
-        result.CpuMsPerTurn = cpu.PerProcessCpuSeconds.ToDictionary(p => p.Key, p => Math.Round(p.Value * 1000 / Math.Max(1, result.Replies), 3));
-        Progress($"{name}: {result.RequestsPerSecond:0} req/s, p50 {result.LatencyMs.P50} ms, p99 {result.LatencyMs.P99} ms, "
-            + $"{result.Errors} errors, {result.Non2xx} non-2xx; the Connector got {result.Replies} replies for {result.Requests} requests; "
-            + $"other processes took {result.ForeignCpuPercent:0}% of the CPU; CPU ms per turn: {string.Join(", ", result.CpuMsPerTurn.Select(p => $"{p.Key} {p.Value:0.00}"))}");
+        result.CpuSeconds = cpu.PerProcessCpuSeconds;
         return result;
+    }
+
+    private static LoadResult Finish(LoadResult r)
+    {
+        r.Complete();
+        Progress($"{r.Name}: {r.RequestsPerSecond:0} req/s, p50 {r.LatencyMs.P50:0.0} ms, p99 {r.LatencyMs.P99:0.0} ms, "
+            + $"{r.Errors} errors, {r.Non2xx} non-2xx; the Connector got {r.Replies} replies for {r.Requests} requests; "
+            + $"other processes took {r.ForeignCpuPercent:0}% of the CPU; CPU ms per turn: {string.Join(", ", r.CpuMsPerTurn.Select(p => $"{p.Key} {p.Value:0.00}"))}");
+        return r;
     }
 
     private static async Task<LoadResult> RunLoadAsync(string url, string token, JsonObject activity, int connections, int durationSeconds, int amount)
@@ -287,11 +316,11 @@ public static class BenchRun
         return JsonSerializer.Deserialize(line, ResultJsonContext.Default.LoadResult) ?? throw new JsonException("load.js printed no result");
     }
 
-    private static void EnsureRunning(string name, ChildProcess target)
+    private static void EnsureRunning(Target target)
     {
-        if (target.HasExited)
+        if (target.Process.HasExited)
         {
-            throw new InvalidOperationException($"{name} exited under load:{Environment.NewLine}{target.Tail}");
+            throw new InvalidOperationException($"{target.Name} exited under load:{Environment.NewLine}{target.Process.Tail}");
         }
     }
 
