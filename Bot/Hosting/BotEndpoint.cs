@@ -111,16 +111,29 @@ public sealed class BotEndpoint(
 
     private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
     {
+        if (request.ContentLength is { } length and <= MaxBodyBytes)
+        {
+            // The usual case (Teams sends Content-Length): read straight into an array of that
+            // size, rather than through a 16 KiB chunk and a MemoryStream copied out at the end.
+            var body = new byte[length];
+            var filled = 0;
+            int read;
+            while (filled < body.Length && (read = await request.Body.ReadAsync(body.AsMemory(filled), cancellationToken)) > 0)
+            {
+                filled += read;
+            }
+            return filled == body.Length ? body : body[..filled];
+        }
         using var buffer = new MemoryStream();
         var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        int n;
+        while ((n = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
         {
-            if (buffer.Length + read > MaxBodyBytes)
+            if (buffer.Length + n > MaxBodyBytes)
             {
                 return null;
             }
-            buffer.Write(chunk, 0, read);
+            buffer.Write(chunk, 0, n);
         }
         return buffer.ToArray();
     }

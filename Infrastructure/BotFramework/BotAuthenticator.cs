@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Security.Claims;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -24,6 +25,7 @@ public sealed class BotAuthenticator
     private readonly OpenIdKeyCache? _tenantKeys;
     private readonly HashSet<string> _tenantIssuers;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
+    private readonly ConditionalWeakTable<EndorsedKey, TokenValidationParameters> _parameters = [];
     private readonly TimeProvider _time;
     private readonly ILogger<BotAuthenticator> _logger;
 
@@ -88,28 +90,35 @@ public sealed class BotAuthenticator
             return Fail("unknown signing key");
         }
 
-        var parameters = new TokenValidationParameters
+        // The token read above is validated as it is (not parsed a second time from the string),
+        // with the parameters made once per signing key.
+        if (!_parameters.TryGetValue(key, out var parameters))
         {
-            ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
-            IssuerSigningKey = key.Key,
-            TryAllIssuerSigningKeys = false,
-            ValidIssuers = fromBotFramework ? [BotOptions.BotFrameworkIssuer] : _tenantIssuers,
-            ValidAudience = _options.AppId,
-            ValidateIssuer = true,
-            ValidateAudience = true,
-            ValidateLifetime = true,
-            RequireExpirationTime = true,
-            RequireSignedTokens = true,
-            ClockSkew = ClockSkew,
-            LifetimeValidator = ValidateLifetime,
-        };
-        var result = await _handler.ValidateTokenAsync(raw, parameters);
+            parameters = _parameters.GetValue(key, k => Parameters(k, fromBotFramework));
+        }
+        var result = await _handler.ValidateTokenAsync(unverified, parameters);
         if (!result.IsValid)
         {
             return Fail(result.Exception?.GetType().Name ?? "invalid token");
         }
         return new ValidatedToken(result.ClaimsIdentity, key, fromBotFramework);
     }
+
+    private TokenValidationParameters Parameters(EndorsedKey key, bool fromBotFramework) => new()
+    {
+        ValidAlgorithms = [SecurityAlgorithms.RsaSha256],
+        IssuerSigningKey = key.Key,
+        TryAllIssuerSigningKeys = false,
+        ValidIssuers = fromBotFramework ? [BotOptions.BotFrameworkIssuer] : _tenantIssuers,
+        ValidAudience = _options.AppId,
+        ValidateIssuer = true,
+        ValidateAudience = true,
+        ValidateLifetime = true,
+        RequireExpirationTime = true,
+        RequireSignedTokens = true,
+        ClockSkew = ClockSkew,
+        LifetimeValidator = ValidateLifetime,
+    };
 
     /// <summary>
     /// Checks what ties the token to this activity: the key must be endorsed for the

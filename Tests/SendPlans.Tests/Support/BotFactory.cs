@@ -122,16 +122,20 @@ public sealed class BotFactory : WebApplicationFactory<Program>
 public sealed class FakeTokenEndpoint : HttpMessageHandler
 {
     public const string AccessToken = "connector-token-from-fake-entra";
+    private int _requests;
 
-    public int Requests { get; private set; }
+    public int Requests => Volatile.Read(ref _requests);
 
     public Uri? LastRequestUri { get; private set; }
 
+    /// <summary>The lifetime of the tokens it hands out.</summary>
+    public int ExpiresInSeconds { get; set; } = 3600;
+
     protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        Requests++;
+        Interlocked.Increment(ref _requests);
         LastRequestUri = request.RequestUri;
-        var json = $$"""{"token_type":"Bearer","expires_in":3600,"ext_expires_in":3600,"access_token":"{{AccessToken}}"}""";
+        var json = $$"""{"token_type":"Bearer","expires_in":{{ExpiresInSeconds}},"ext_expires_in":{{ExpiresInSeconds}},"access_token":"{{AccessToken}}"}""";
         return Task.FromResult(new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(json, Encoding.UTF8, "application/json") });
     }
 }
