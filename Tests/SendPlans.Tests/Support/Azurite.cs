@@ -33,12 +33,7 @@ public static class Azurite
         {
             throw new InvalidOperationException("Azurite is not installed: run npm ci at the repository root (scripts/test.sh does).");
         }
-        var start = new ProcessStartInfo(exe, ["--tableHost", "127.0.0.1", "--tablePort", port.ToString(), "--inMemoryPersistence", "--silent", "--disableTelemetry", "--skipApiVersionCheck"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = OrphanGuard.Wrap(exe, ["--tableHost", "127.0.0.1", "--tablePort", port.ToString(), "--inMemoryPersistence", "--silent", "--disableTelemetry", "--skipApiVersionCheck"]);
         _process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
         _process.OutputDataReceived += (_, _) => { };
         _process.ErrorDataReceived += (_, _) => { };

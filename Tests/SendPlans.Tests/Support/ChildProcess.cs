@@ -47,14 +47,9 @@ public sealed class ChildProcess : IAsyncDisposable
         string? workingDirectory = null,
         IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var start = new ProcessStartInfo(fileName, arguments)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true, // a child that reads stdin sees it closed rather than the test's console
-            UseShellExecute = false,
-            WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory,
-        };
+        var start = OrphanGuard.Wrap(fileName, arguments);
+        start.RedirectStandardInput = true; // a child that reads stdin sees it closed rather than the test's console
+        start.WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory;
         foreach (var (key, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)
