@@ -112,11 +112,18 @@ public sealed class ChildProcess : IDisposable
         return await stdout;
     }
 
-    /// <summary>VmRSS and VmHWM (peak) of the process, in MiB, from /proc/&lt;pid&gt;/status.</summary>
+    /// <summary>
+    /// VmRSS and VmHWM (peak) of the process, in MiB, from /proc/&lt;pid&gt;/status; the split of
+    /// the RSS (anonymous memory, mapped files) is written to standard error.
+    /// </summary>
     public (double RssMiB, double PeakRssMiB) Memory()
     {
         double rss = 0, peak = 0;
-        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        var status = File.ReadAllLines($"/proc/{_process.Id}/status");
+        Console.Error.WriteLine($"[bench] {Path.GetFileName(_process.StartInfo.FileName)} pid {_process.Id}: "
+            + string.Join(", ", status.Where(l => l.StartsWith("Rss", StringComparison.Ordinal) || l.StartsWith("Threads", StringComparison.Ordinal))
+                .Select(l => string.Join(' ', l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)))));
+        foreach (var line in status)
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
             {
