@@ -32,7 +32,7 @@ public static class BookingText
     }
 
     public static string Clock(DateTime time) =>
-        (time.Minute == 0 ? time.ToString("h", British) : time.ToString("h:mm", British)) + (time.Hour < 12 ? "am" : "pm");
+        (time.Minute == 0 ? time.ToString("%h", British) : time.ToString("h:mm", British)) + (time.Hour < 12 ? "am" : "pm");
 
     public static string Date(DateOnly date) => date.ToString("dddd d MMMM", British);
 
