@@ -397,7 +397,15 @@ public sealed class BookingService(
             var language = pupil.Contacts.FirstOrDefault(c => c.InterpreterNeeded)?.PreferredLanguage;
             texts.Add(language is null ? "Interpreter needed" : $"Interpreter needed ({language})");
         }
-        if (m.Flags.HasFlag(MeetingFlags.NoEmail)) texts.Add("No email: phone or send a letter");
+        if (m.Flags.HasFlag(MeetingFlags.NoEmail))
+        {
+            texts.Add("No email: phone or send a letter");
+        }
+        else
+        {
+            texts.AddRange(pupil.Contacts.Where(c => c.ParentalResponsibility && string.IsNullOrWhiteSpace(c.Email))
+                .Select(c => $"No email for the {c.Relationship.ToLowerInvariant()}"));
+        }
         if (m.Flags.HasFlag(MeetingFlags.HardToAttendTimes))
         {
             var times = pupil.Contacts.SelectMany(c => c.HardToAttend).Select(t => t.ToString()).Distinct();
