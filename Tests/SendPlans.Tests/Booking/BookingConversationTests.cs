@@ -183,4 +183,21 @@ public sealed class BookingConversationTests : IAsyncLifetime
 
         reply.ToJsonString().Should().Contain("book my plan meetings").And.Contain("my meetings");
     }
+
+    [Fact]
+    public async Task Logs_WholeBookingRound_NoNamesEmailsUpnsOrMessageText()
+    {
+        await SayAsync(_bot, "book my plan meetings");
+        await InvokeAsync(_bot, BookingCards.ParentChoosesVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Amelia });
+        await InvokeAsync(_bot, BookingCards.LeaveOutVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Noah, [$"reason-{Noah}"] = "Secret reason text" });
+        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        var link = ParentPage.LinkFrom((await Mail.ListAsync("hartley.home@example.com")).Single().HtmlBody);
+        var page = new ParentPage(_bot.CreateClient());
+        var meeting = (await Meetings.GetAsync(School, TermId, Amelia, default))!;
+        await page.ChooseAsync(link, await page.OpenAsync(link), "another", ("note", "Private note from home"));
+
+        _logs.Lines.Should().NotBeEmpty();
+        var secrets = new[] { "Amelia", "Hartley", "hartley.home", Amelia, Noah, TeacherEmail, "Terry", "Secret reason", "Private note", meeting.EventId!, link[9..40] };
+        _logs.Lines.Should().NotContain(l => secrets.Any(s => l.Contains(s, StringComparison.OrdinalIgnoreCase)));
+    }
 }
