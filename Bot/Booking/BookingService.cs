@@ -72,7 +72,12 @@ public sealed class BookingService(
             {
                 return BookingReply.Say(await CalendarProblemAsync(teacher.SchoolId, failure, cancellationToken));
             }
-            var request = Request(scope, windowStart, busy, toPlace);
+            // Times offered to parents who are still choosing stay held for them.
+            var placing = toPlace.Select(p => p.Pupil.Upn).ToHashSet(StringComparer.Ordinal);
+            var held = existing.Values
+                .Where(m => m.Status == MeetingStatus.ParentChoosing && m.EventId is not null && !placing.Contains(m.Upn))
+                .SelectMany(m => m.Offered).Select(s => new BusyInterval(s.Start, s.End));
+            var request = Request(scope, windowStart, busy with { Busy = [.. busy.Busy, .. held] }, toPlace);
             var finder = new SlotFinder(request);
             var plan = finder.Find();
             foreach (var pupil in toPlace)

@@ -200,4 +200,21 @@ public sealed class BookingConversationTests : IAsyncLifetime
         var secrets = new[] { "Amelia", "Hartley", "hartley.home", Amelia, Noah, TeacherEmail, "Terry", "Secret reason", "Private note", meeting.EventId!, link[9..40] };
         _logs.Lines.Should().NotContain(l => secrets.Any(s => l.Contains(s, StringComparison.OrdinalIgnoreCase)));
     }
+
+    [Fact]
+    public async Task ParentChooses_TimeTakenMeanwhile_PageSaysSoAndEventStays()
+    {
+        await SayAsync(_bot, "book my plan meetings");
+        await InvokeAsync(_bot, BookingCards.ParentChoosesVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Amelia });
+        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        var meeting = (await Meetings.GetAsync(School, TermId, Amelia, default))!;
+        await Calendar.SeedBusyAsync(TeacherEmail, [new(meeting.Offered[1].Start.AddMinutes(5), meeting.Offered[1].End)]);
+        var link = ParentPage.LinkFrom((await Mail.ListAsync("hartley.home@example.com")).Single().HtmlBody);
+        var page = new ParentPage(_bot.CreateClient());
+
+        var answer = await page.ChooseAsync(link, await page.OpenAsync(link), meeting.Offered[1].Key);
+
+        answer.Should().Contain("that time is no longer free");
+        (await Calendar.FindEventAsync(TeacherEmail, meeting.EventId!))!.Start.Should().Be(meeting.Slot!.Start);
+    }
 }
