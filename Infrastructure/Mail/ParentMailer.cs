@@ -1,5 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using SendPlans.Infrastructure.Calendars;
 using SendPlans.Infrastructure.Calendars.Local;
 
 namespace SendPlans.Infrastructure.Mail;
@@ -23,11 +25,21 @@ public sealed class LocalOutboxMailer(LocalOutbox outbox) : IParentMailer
 
 public static class MailServiceCollectionExtensions
 {
-    /// <summary>The parent mailer; the local outbox unless something else was registered first.</summary>
+    /// <summary>
+    /// The parent mailer: Graph sendMail from Mail:GraphSender when the calendar provider is Graph
+    /// and a sender is set, otherwise the local outbox. Needs <c>AddCalendars()</c>.
+    /// </summary>
     public static IServiceCollection AddParentMail(this IServiceCollection services)
     {
+        services.AddOptions<MailOptions>().BindConfiguration(MailOptions.Section);
         services.TryAddSingleton<LocalOutbox>();
-        services.TryAddSingleton<IParentMailer, LocalOutboxMailer>();
+        services.TryAddSingleton<LocalOutboxMailer>();
+        services.TryAddSingleton<GraphParentMailer>();
+        services.TryAddSingleton<IParentMailer>(sp =>
+            sp.GetRequiredService<IOptions<CalendarOptions>>().Value.Provider == CalendarProviderKind.Graph
+            && !string.IsNullOrWhiteSpace(sp.GetRequiredService<IOptions<MailOptions>>().Value.GraphSender)
+                ? sp.GetRequiredService<GraphParentMailer>()
+                : sp.GetRequiredService<LocalOutboxMailer>());
         return services;
     }
 }

@@ -30,6 +30,7 @@ public sealed class GraphBookingTests : IAsyncLifetime
             ["Graph:BaseUrl"] = _graph.BaseUrl,
             ["Graph:MaxAttempts"] = "1",
             ["Graph:MaxConcurrentRequestsPerMailbox"] = "2",
+            ["Mail:GraphSender"] = "office@oakfield.example.org",
         }, services: s => s.AddKeyedSingleton<Azure.Core.TokenCredential>(GraphClients.CredentialKey, new StaticTokenCredential("graph-token")));
         await SeedAsync(_bot.Services);
     }
@@ -104,5 +105,23 @@ public sealed class GraphBookingTests : IAsyncLifetime
         update!.Path.Should().EndWith("/activities/activity-1");
         Texts(update.Body!["attachments"]![0]!["content"]).Should().Contain(t => t.StartsWith("All done: 4 plan meetings are booked"));
         _graph.Events.Should().HaveCount(4);
+    }
+
+    [Fact]
+    public async Task Reminders_GraphProvider_SentWithSendMailFromTheSchoolMailbox()
+    {
+        await SayAsync(_bot, "book my plan meetings");
+        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        var oliver = (await Meetings.GetAsync(School, TermId, Oliver, default))!;
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(oliver.Slot!.Start - TimeSpan.FromHours(1));
+        var job = ActivatorUtilities.CreateInstance<ParentRemindersJob>(_bot.Services, (TimeProvider)time);
+
+        await job.RunOnceAsync(default);
+        await job.RunOnceAsync(default);
+
+        var sent = _graph.SentMail.Where(m => m.Body["message"]!["toRecipients"]![0]!["emailAddress"]!["address"]!.GetValue<string>() == "o.nwosu@example.org").ToList();
+        sent.Should().ContainSingle();
+        sent[0].Sender.Should().Be("office@oakfield.example.org");
+        sent[0].Body["message"]!["body"]!["content"]!.GetValue<string>().Should().Contain("join the meeting on Teams");
     }
 }
