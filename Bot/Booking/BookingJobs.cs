@@ -29,8 +29,23 @@ public abstract class BookingJob(TableLeases leases, TableStorage storage, IOpti
 
     protected override void OnPassFailed(Exception exception) => Log.JobFailed(logger, LeaseName, exception.GetType().Name);
 
+    /// <summary>Runs <paramref name="each"/> for every school with a current or next term, with the school's local time now; sums what they sent.</summary>
+    protected async Task<int> ForEachSchoolTermAsync(SchoolCalendarStore calendars, Func<SchoolSettings, Term, DateTime, Task<int>> each, CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        foreach (var school in await SchoolsAsync(calendars, cancellationToken))
+        {
+            if (await calendars.CurrentOrNextTermAsync(school.SchoolId, cancellationToken) is { } term)
+            {
+                sent += await each(school, term, LocalNow(school));
+            }
+        }
+        Sent(sent);
+        return sent;
+    }
+
     /// <summary>Every school that has settings, with them.</summary>
-    protected async Task<IReadOnlyList<SchoolSettings>> SchoolsAsync(SchoolCalendarStore calendars, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SchoolSettings>> SchoolsAsync(SchoolCalendarStore calendars, CancellationToken cancellationToken)
     {
         var table = await Storage.GetTableAsync(SchoolCalendarStore.SchoolsTable, cancellationToken);
         var ids = (await table.QueryAllAsync(TableClient.CreateQueryFilter($"RowKey eq {"settings"}"), ["PartitionKey"], cancellationToken)).Select(e => e.PartitionKey);
@@ -70,49 +85,46 @@ public sealed class DeadlineWatchJob(
 
     protected override string LeaseName => "booking-deadline-watch";
 
-    protected override async Task<int> RunPassAsync(CancellationToken cancellationToken)
+    protected override Task<int> RunPassAsync(CancellationToken cancellationToken) =>
+        ForEachSchoolTermAsync(calendars, (school, term, now) => RunForSchoolAsync(school, term, DateOnly.FromDateTime(now), cancellationToken), cancellationToken);
+
+    private async Task<int> RunForSchoolAsync(SchoolSettings school, Term term, DateOnly today, CancellationToken cancellationToken)
     {
         var sent = 0;
-        foreach (var school in await SchoolsAsync(calendars, cancellationToken))
+        if (today < term.Deadline.AddDays(-Options.DeadlineWarningDays) || today > term.Deadline)
         {
-            var today = DateOnly.FromDateTime(LocalNow(school));
-            var term = await calendars.CurrentOrNextTermAsync(school.SchoolId, cancellationToken);
-            if (term is null || today < term.Deadline.AddDays(-Options.DeadlineWarningDays) || today > term.Deadline)
+            return 0;
+        }
+        var settled = (await meetings.ForTermAsync(school.SchoolId, term.Id, cancellationToken))
+            .Where(m => m.Status == MeetingStatus.LeftOut || (m.EventId is not null && m.Status != MeetingStatus.Cancelled))
+            .Select(m => m.Upn).ToHashSet(StringComparer.Ordinal);
+        var unbooked = (await roster.GetPupilsAsync(Reader, school.SchoolId, false, cancellationToken))
+            .Where(p => !settled.Contains(p.Upn))
+            .OrderBy(p => p.ClassName, StringComparer.Ordinal).ThenBy(p => p.LegalSurname, StringComparer.OrdinalIgnoreCase)
+            .ToList();
+        if (unbooked.Count == 0)
+        {
+            return 0;
+        }
+        var staff = await StaffAsync(school.SchoolId, cancellationToken);
+        var deadline = BookingText.Date(term.Deadline);
+        foreach (var teacher in staff.Where(s => s.Is(StaffRole.Teacher) && s.Classes.Count > 0))
+        {
+            var theirs = unbooked.Where(p => teacher.Classes.Contains(p.ClassName, StringComparer.OrdinalIgnoreCase)).ToList();
+            if (theirs.Count > 0 && await SendAsync(school.SchoolId, term.Id, teacher.EntraObjectId, theirs,
+                $"The deadline for this term's plan meetings is {deadline}. These pupils have no meeting booked yet.", "book my plan meetings", cancellationToken))
             {
-                continue;
-            }
-            var settled = (await meetings.ForTermAsync(school.SchoolId, term.Id, cancellationToken))
-                .Where(m => m.Status == MeetingStatus.LeftOut || (m.EventId is not null && m.Status != MeetingStatus.Cancelled))
-                .Select(m => m.Upn).ToHashSet(StringComparer.Ordinal);
-            var unbooked = (await roster.GetPupilsAsync(Reader, school.SchoolId, false, cancellationToken))
-                .Where(p => !settled.Contains(p.Upn))
-                .OrderBy(p => p.ClassName, StringComparer.Ordinal).ThenBy(p => p.LegalSurname, StringComparer.OrdinalIgnoreCase)
-                .ToList();
-            if (unbooked.Count == 0)
-            {
-                continue;
-            }
-            var staff = await StaffAsync(school.SchoolId, cancellationToken);
-            var deadline = BookingText.Date(term.Deadline);
-            foreach (var teacher in staff.Where(s => s.Is(StaffRole.Teacher) && s.Classes.Count > 0))
-            {
-                var theirs = unbooked.Where(p => teacher.Classes.Contains(p.ClassName, StringComparer.OrdinalIgnoreCase)).ToList();
-                if (theirs.Count > 0 && await SendAsync(school.SchoolId, term.Id, teacher.EntraObjectId, theirs,
-                    $"The deadline for this term's plan meetings is {deadline}. These pupils have no meeting booked yet.", "book my plan meetings", cancellationToken))
-                {
-                    sent++;
-                }
-            }
-            foreach (var senco in staff.Where(s => s.Is(StaffRole.SENCo)))
-            {
-                if (await SendAsync(school.SchoolId, term.Id, senco.EntraObjectId, unbooked,
-                    $"The deadline for this term's plan meetings is {deadline}. {unbooked.Count} {(unbooked.Count == 1 ? "pupil has" : "pupils have")} no meeting booked yet.", null, cancellationToken))
-                {
-                    sent++;
-                }
+                sent++;
             }
         }
-        Sent(sent);
+        foreach (var senco in staff.Where(s => s.Is(StaffRole.SENCo)))
+        {
+            if (await SendAsync(school.SchoolId, term.Id, senco.EntraObjectId, unbooked,
+                $"The deadline for this term's plan meetings is {deadline}. {unbooked.Count} {(unbooked.Count == 1 ? "pupil has" : "pupils have")} no meeting booked yet.", null, cancellationToken))
+            {
+                sent++;
+            }
+        }
         return sent;
     }
 
@@ -138,49 +150,46 @@ public sealed class MorningListJob(
 
     protected override string LeaseName => "booking-morning-list";
 
-    protected override async Task<int> RunPassAsync(CancellationToken cancellationToken)
+    protected override Task<int> RunPassAsync(CancellationToken cancellationToken) =>
+        ForEachSchoolTermAsync(calendars, (school, term, now) => RunForSchoolAsync(school, term, now, cancellationToken), cancellationToken);
+
+    private async Task<int> RunForSchoolAsync(SchoolSettings school, Term term, DateTime now, CancellationToken cancellationToken)
     {
         var sent = 0;
-        foreach (var school in await SchoolsAsync(calendars, cancellationToken))
+        var today = DateOnly.FromDateTime(now);
+        if (!term.IsSchoolDay(today) || now.TimeOfDay < Options.MorningListAt)
         {
-            var now = LocalNow(school);
-            var today = DateOnly.FromDateTime(now);
-            var term = await calendars.CurrentOrNextTermAsync(school.SchoolId, cancellationToken);
-            if (term is null || !term.IsSchoolDay(today) || now.TimeOfDay < Options.MorningListAt)
+            return 0;
+        }
+        var todays = (await meetings.ForTermAsync(school.SchoolId, term.Id, cancellationToken))
+            .Where(m => m.EventId is not null && m.Status != MeetingStatus.Cancelled && m.Slot is not null
+                && DateOnly.FromDateTime(BookingText.Local(m.Slot.Start, m.TimeZone)) == today)
+            .OrderBy(m => m.Slot!.Start);
+        foreach (var teacher in todays.GroupBy(m => m.TeacherId, StringComparer.Ordinal))
+        {
+            var rows = new List<MeetingRow>();
+            foreach (var m in teacher)
             {
-                continue;
+                var pupil = await roster.GetPupilAsync(Reader, school.SchoolId, m.Upn, cancellationToken);
+                var local = BookingText.Local(m.Slot!.Start, m.TimeZone);
+                rows.Add(new MeetingRow(m.Upn, local.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+                    pupil is null ? "A pupil" : BookingText.PupilName(pupil),
+                    string.Join(" · ", new[]
+                    {
+                        m.InterpreterRequested || m.Flags.HasFlag(MeetingFlags.InterpreterNeeded) ? "Interpreter needed" : null,
+                        m.ParentCannotCome ? "The parent said they cannot come" : null,
+                        "Read the parent's and pupil's views before you join",
+                    }.Where(s => s is not null)),
+                    m.JoinUrl, null, []));
             }
-            var todays = (await meetings.ForTermAsync(school.SchoolId, term.Id, cancellationToken))
-                .Where(m => m.EventId is not null && m.Status != MeetingStatus.Cancelled && m.Slot is not null
-                    && DateOnly.FromDateTime(BookingText.Local(m.Slot.Start, m.TimeZone)) == today)
-                .OrderBy(m => m.Slot!.Start);
-            foreach (var teacher in todays.GroupBy(m => m.TeacherId, StringComparer.Ordinal))
+            var card = BookingCards.MeetingList(new MeetingListCardInput(term.Id, "Today's plan meetings",
+                $"You have {rows.Count} plan {(rows.Count == 1 ? "meeting" : "meetings")} today, {BookingText.Date(today)}.", rows, null), "my meetings");
+            var key = $"morning|{school.SchoolId}|{today:yyyy-MM-dd}|{teacher.Key}";
+            if (await chats.SendAsync(school.SchoolId, teacher.Key, key, card.ToJsonNode(), null, cancellationToken))
             {
-                var rows = new List<MeetingRow>();
-                foreach (var m in teacher)
-                {
-                    var pupil = await roster.GetPupilAsync(Reader, school.SchoolId, m.Upn, cancellationToken);
-                    var local = BookingText.Local(m.Slot!.Start, m.TimeZone);
-                    rows.Add(new MeetingRow(m.Upn, local.ToString("HH:mm", System.Globalization.CultureInfo.InvariantCulture),
-                        pupil is null ? "A pupil" : BookingText.PupilName(pupil),
-                        string.Join(" · ", new[]
-                        {
-                            m.InterpreterRequested || m.Flags.HasFlag(MeetingFlags.InterpreterNeeded) ? "Interpreter needed" : null,
-                            m.ParentCannotCome ? "The parent said they cannot come" : null,
-                            "Read the parent's and pupil's views before you join",
-                        }.Where(s => s is not null)),
-                        m.JoinUrl, null, []));
-                }
-                var card = BookingCards.MeetingList(new MeetingListCardInput(term.Id, "Today's plan meetings",
-                    $"You have {rows.Count} plan {(rows.Count == 1 ? "meeting" : "meetings")} today, {BookingText.Date(today)}.", rows, null), "my meetings");
-                var key = $"morning|{school.SchoolId}|{today:yyyy-MM-dd}|{teacher.Key}";
-                if (await chats.SendAsync(school.SchoolId, teacher.Key, key, card.ToJsonNode(), null, cancellationToken))
-                {
-                    sent++;
-                }
+                sent++;
             }
         }
-        Sent(sent);
         return sent;
     }
 }

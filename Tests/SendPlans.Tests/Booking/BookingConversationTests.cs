@@ -104,15 +104,12 @@ public sealed class BookingConversationTests : IAsyncLifetime
     [Fact]
     public async Task ParentChooses_ParentPicksOnPage_EventMovesAndTeacherToldInTeams()
     {
-        await SayAsync(_bot, "book my plan meetings");
-        await InvokeAsync(_bot, BookingCards.ParentChoosesVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Amelia });
-        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        var link = await ParentChoosingLinkAsync(_bot);
         var meeting = (await Meetings.GetAsync(School, TermId, Amelia, default))!;
         meeting.Status.Should().Be(MeetingStatus.ParentChoosing);
         meeting.Offered.Should().HaveCount(3);
         meeting.Offered.Should().Contain(s => BookingText.Local(s.Start, "Europe/London").Hour < 9 || BookingText.Local(s.End, "Europe/London").TimeOfDay > new TimeSpan(15, 0, 0),
             "at least one offered time lies outside 09:00-15:00");
-        var link = ParentPage.LinkFrom((await Mail.ListAsync("hartley.home@example.com")).Single().HtmlBody);
         var page = new ParentPage(_bot.CreateClient());
 
         var html = await page.OpenAsync(link);
@@ -204,12 +201,9 @@ public sealed class BookingConversationTests : IAsyncLifetime
     [Fact]
     public async Task ParentChooses_TimeTakenMeanwhile_PageSaysSoAndEventStays()
     {
-        await SayAsync(_bot, "book my plan meetings");
-        await InvokeAsync(_bot, BookingCards.ParentChoosesVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Amelia });
-        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        var link = await ParentChoosingLinkAsync(_bot);
         var meeting = (await Meetings.GetAsync(School, TermId, Amelia, default))!;
         await Calendar.SeedBusyAsync(TeacherEmail, [new(meeting.Offered[1].Start.AddMinutes(5), meeting.Offered[1].End)]);
-        var link = ParentPage.LinkFrom((await Mail.ListAsync("hartley.home@example.com")).Single().HtmlBody);
         var page = new ParentPage(_bot.CreateClient());
 
         var answer = await page.ChooseAsync(link, await page.OpenAsync(link), meeting.Offered[1].Key);

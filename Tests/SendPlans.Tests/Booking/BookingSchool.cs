@@ -6,6 +6,8 @@ using SendPlans.Bot.Roster;
 using SendPlans.Bot.Roster.Demo;
 using SendPlans.Bot.Roster.Import;
 using SendPlans.Bot.Terms;
+using SendPlans.Cards.Booking;
+using SendPlans.Infrastructure.Calendars.Local;
 using SendPlans.Infrastructure.BotFramework.Proactive;
 using SendPlans.Infrastructure.Storage;
 using SendPlans.Tests.Support;
@@ -105,6 +107,16 @@ public static class BookingSchool
         (await bot.PostActivityAsync(bot.Activity(text: text))).StatusCode.Should().Be(HttpStatusCode.OK);
         var sent = await bot.Connector.WaitForAsync(before + 1);
         return sent[before].Body!;
+    }
+
+    /// <summary>Proposes, lets Amelia's parent choose, books all, and returns the path of the link in her mother's invitation.</summary>
+    public static async Task<string> ParentChoosingLinkAsync(BotFactory bot)
+    {
+        await SayAsync(bot, "book my plan meetings");
+        await InvokeAsync(bot, BookingCards.ParentChoosesVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Amelia });
+        await InvokeAsync(bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        var invite = (await bot.Services.GetRequiredService<LocalOutbox>().ListAsync("hartley.home@example.com")).Single();
+        return ParentPage.LinkFrom(invite.HtmlBody);
     }
 
     public static async Task<int> DispatchAsync(IServiceProvider services) =>

@@ -37,7 +37,7 @@ public sealed class ParentBookingPageTests : IAsyncLifetime
     [Fact(Timeout = 120_000)]
     public async Task BookingPage_ParentPicksTimeAt360px_MeetingMovesAndPageFitsThePhone()
     {
-        var link = await ParentChoosingLinkAsync();
+        var link = await ParentChoosingLinkAsync(_bot);
         var meeting = (await Meetings.GetAsync(School, TermId, Amelia, default))!;
         await using var chromium = await Chromium.LaunchAsync();
         var page = await chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 360, Height = 800 } });
@@ -67,7 +67,7 @@ public sealed class ParentBookingPageTests : IAsyncLifetime
     [Fact(Timeout = 120_000)]
     public async Task BookingPage_TamperedToken_FriendlyPageWithNoPupilData()
     {
-        var link = await ParentChoosingLinkAsync();
+        var link = await ParentChoosingLinkAsync(_bot);
         var tampered = link[..^6] + (link[^6] == 'A' ? 'B' : 'A') + link[^5..];
         await using var chromium = await Chromium.LaunchAsync();
         var page = await chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 360, Height = 640 } });
@@ -84,7 +84,7 @@ public sealed class ParentBookingPageTests : IAsyncLifetime
     [Fact]
     public async Task BookingPage_PostWithoutAntiforgeryToken_Refused()
     {
-        var link = await ParentChoosingLinkAsync();
+        var link = await ParentChoosingLinkAsync(_bot);
         var before = (await Meetings.GetAsync(School, TermId, Amelia, default))!;
 
         var response = await _bot.CreateClient().PostAsync(link, new FormUrlEncodedContent([new("choice", before.Offered[2].Key)]));
@@ -119,14 +119,5 @@ public sealed class ParentBookingPageTests : IAsyncLifetime
         html.Should().Contain("Plan meeting about Oliver").And.Contain(BookingText.Long(meeting.Slot!, "Europe/London"));
         html.Should().NotContain("Nwosu").And.NotContain("@");
         (await _bot.CreateClient().GetAsync("/meet/local-no-such-event")).StatusCode.Should().Be(HttpStatusCode.NotFound);
-    }
-
-    private async Task<string> ParentChoosingLinkAsync()
-    {
-        await SayAsync(_bot, "book my plan meetings");
-        await InvokeAsync(_bot, BookingCards.ParentChoosesVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Amelia });
-        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
-        var invite = (await _bot.Services.GetRequiredService<LocalOutbox>().ListAsync("hartley.home@example.com")).Single();
-        return ParentPage.LinkFrom(invite.HtmlBody);
     }
 }
