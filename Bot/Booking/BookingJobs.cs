@@ -83,7 +83,7 @@ public sealed class DeadlineWatchJob(
 {
     private static readonly RosterReader Reader = RosterReader.System("deadline watch");
 
-    protected override string LeaseName => "booking-deadline-watch";
+    protected override string LeaseName => "plan-deadline-watch";
 
     protected override Task<int> RunPassAsync(CancellationToken cancellationToken) =>
         ForEachSchoolTermAsync(calendars, (school, term, now) => RunForSchoolAsync(school, term, DateOnly.FromDateTime(now), cancellationToken), cancellationToken);
@@ -148,7 +148,7 @@ public sealed class MorningListJob(
 {
     private static readonly RosterReader Reader = RosterReader.System("morning list");
 
-    protected override string LeaseName => "booking-morning-list";
+    protected override string LeaseName => "plan-morning-list";
 
     protected override Task<int> RunPassAsync(CancellationToken cancellationToken) =>
         ForEachSchoolTermAsync(calendars, (school, term, now) => RunForSchoolAsync(school, term, now, cancellationToken), cancellationToken);
@@ -206,7 +206,7 @@ public sealed class ParentRemindersJob(
 {
     private static readonly RosterReader Reader = RosterReader.System("parent reminders");
 
-    protected override string LeaseName => "booking-parent-reminders";
+    protected override string LeaseName => "plan-parent-reminders";
 
     protected override async Task<int> RunPassAsync(CancellationToken cancellationToken)
     {

@@ -12,19 +12,16 @@ internal static partial class Log
     [LoggerMessage(5003, LogLevel.Warning, "Calendar refused in school {SchoolId}: {Kind}")]
     public static partial void CalendarFailed(ILogger logger, string schoolId, string kind);
 
-    [LoggerMessage(5004, LogLevel.Warning, "The booking card could not be updated: {ErrorType}")]
-    public static partial void CardUpdateFailed(ILogger logger, string errorType);
-
-    [LoggerMessage(5005, LogLevel.Information, "A parent answered a booking link in school {SchoolId}: {Answer}")]
+    [LoggerMessage(5005, LogLevel.Information, "A parent answered an invitation link in school {SchoolId}: {Answer}")]
     public static partial void ParentAnswered(ILogger logger, string schoolId, string answer);
 
-    [LoggerMessage(5006, LogLevel.Information, "A booking link was refused: {Problem}")]
+    [LoggerMessage(5006, LogLevel.Information, "A parent link was refused: {Problem}")]
     public static partial void LinkRefused(ILogger logger, string problem);
 
-    [LoggerMessage(5007, LogLevel.Information, "Booking job {Job} sent {Count} messages")]
+    [LoggerMessage(5007, LogLevel.Information, "Plan meeting job {Job} sent {Count} messages")]
     public static partial void JobSent(ILogger logger, string job, int count);
 
-    [LoggerMessage(5008, LogLevel.Warning, "Booking job {Job} pass failed: {ErrorType}")]
+    [LoggerMessage(5008, LogLevel.Warning, "Plan meeting job {Job} pass failed: {ErrorType}")]
     public static partial void JobFailed(ILogger logger, string job, string errorType);
 
     [LoggerMessage(5009, LogLevel.Warning, "Book all in the background failed: {ErrorType}")]
