@@ -113,7 +113,7 @@ public static class BookingSchool
     public static async Task<string> ParentChoosingLinkAsync(BotFactory bot)
     {
         await SayAsync(bot, "book my plan meetings");
-        await InvokeAsync(bot, BookingCards.ParentChoosesVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Amelia });
+        await InvokeAsync(bot, BookingCards.ParentChoosesVerb, new JsonObject { ["term"] = TermId, [BookingCards.OfferPupilInput] = Amelia });
         await InvokeAsync(bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
         var invite = (await bot.Services.GetRequiredService<LocalOutbox>().ListAsync("hartley.home@example.com")).Single();
         return ParentPage.LinkFrom(invite.HtmlBody);
