@@ -49,7 +49,7 @@ public static class BookingSchool
         var importer = services.GetRequiredService<RosterImporter>();
         (await importer.ImportAsync(School, RosterFiles.Samples(), dryRun: false, default)).Problems.Should().BeEmpty();
         var calendar = services.GetRequiredService<SchoolCalendarStore>();
-        await calendar.CreateSettingsAsync(new SchoolSettings(School, "Oakfield Primary"), default);
+        await calendar.CreateSettingsAsync(new SchoolSettings(School, "Oakfield Primary") { Contact = "01632 960123, office@oakfield.example.org" }, default);
         if (terms)
         {
             await calendar.CreateTermsAsync([CurrentTerm()], default);
