@@ -3,7 +3,9 @@
 # Runs SendPlans.Bot locally, the way a teacher would meet it: Azurite (tables), the bot in
 # dev mode and the Microsoft 365 Agents Playground as the Teams client. Ctrl-C stops all of it.
 #
-#   scripts/run.sh
+#   scripts/run.sh              # the Playground's user is Alex Wilber, the demo school's SENCo and admin
+#   scripts/run.sh --as megan   # or Megan Bowen (teacher of 3A, year lead for Years 3-4), adele, isaiah,
+#                               # patti or lynne: see "Trying it as each role" in README.md
 #
 # Ports: Azurite 10002, bot 3978, Playground 56150. Logs and Azurite's data: .run/ (git-ignored).
 set -euo pipefail
@@ -14,6 +16,15 @@ RUN_DIR=$ROOT/.run
 AZURITE_PORT=10002
 BOT_URL=http://127.0.0.1:3978
 PLAYGROUND_PORT=56150
+
+PLAYGROUND_USER=alex
+while (($# > 0)); do
+  case $1 in
+    --as) [[ $# -ge 2 ]] || { echo "--as needs a user: alex, megan, adele, isaiah, patti or lynne" >&2; exit 2; }
+          PLAYGROUND_USER=$2; shift 2 ;;
+    *) echo "usage: scripts/run.sh [--as alex|megan|adele|isaiah|patti|lynne]" >&2; exit 2 ;;
+  esac
+done
 
 say() { printf '\033[1m[run]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[run]\033[0m %s\n' "$*" >&2; exit 1; }
@@ -119,10 +130,14 @@ done
 curl -fsS -o /dev/null --max-time 2 "$BOT_URL/readyz" 2>/dev/null || die "the bot was not ready within 60 s: see .run/bot.log"
 
 # --- the Teams client -------------------------------------------------------------------
-# The Playground writes its own log under ./devTools unless told where.
+# It reads its users from .m365agentsplayground.yml in its working directory, and writes its
+# own log under ./devTools unless told where.
+mkdir -p "$RUN_DIR/playground"
+node tools/playground/config.js "$PLAYGROUND_USER" >"$RUN_DIR/playground/.m365agentsplayground.yml" \
+  || die "unknown user '$PLAYGROUND_USER'"
 start playground "$RUN_DIR/playground.log" \
-  env M365_AGENTS_PLAYGROUND_LOGFILE="$RUN_DIR/playground-tool.log" TEAMSAPPTESTER_BROWSER=none \
-  node_modules/.bin/agentsplayground -e "$BOT_URL/api/messages" -c msteams -p "$PLAYGROUND_PORT" --disable-telemetry
+  env -C "$RUN_DIR/playground" M365_AGENTS_PLAYGROUND_LOGFILE="$RUN_DIR/playground-tool.log" TEAMSAPPTESTER_BROWSER=none \
+  "$ROOT/node_modules/.bin/agentsplayground" -e "$BOT_URL/api/messages" -c msteams -p "$PLAYGROUND_PORT" --disable-telemetry
 PLAYGROUND_PID=$!
 port=""
 for _ in $(seq 1 150); do
@@ -143,6 +158,7 @@ cat <<EOF
     Table storage:        Azurite on 127.0.0.1:$AZURITE_PORT (data in .run/azurite)
     Logs:                 .run/bot.log, .run/playground.log, .run/azurite.log
 
+  You are $PLAYGROUND_USER in the demo school (scripts/run.sh --as megan to be a class teacher).
   Type "help" in the Playground's chat. Press Ctrl-C to stop everything.
 
 EOF

@@ -67,6 +67,28 @@ public sealed partial class BotProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs one of the bot's commands (e.g. seed-demo) against the run's Azurite under <paramref name="tablePrefix"/>.</summary>
+    public static async Task RunCommandAsync(string tablePrefix, params string[] args)
+    {
+        var output = BuildOutput();
+        await using var process = ChildProcess.Start(
+            "the bot's command line",
+            DotnetHost(),
+            [Path.Combine(output, "SendPlans.Bot.dll"), .. args],
+            workingDirectory: output,
+            new Dictionary<string, string?>
+            {
+                ["Storage__ConnectionString"] = await Azurite.ConnectionStringAsync(),
+                ["Storage__TablePrefix"] = tablePrefix,
+                ["Calendar__Provider"] = "Local",
+            });
+        var exit = await process.WaitForExitAsync(TimeSpan.FromSeconds(120));
+        if (exit != 0)
+        {
+            throw new InvalidOperationException($"'{string.Join(' ', args)}' exited {exit}:\n{process.Output}");
+        }
+    }
+
     /// <summary>Bot/bin/&lt;configuration the tests were built with&gt;/&lt;tfm&gt;.</summary>
     private static string BuildOutput()
     {

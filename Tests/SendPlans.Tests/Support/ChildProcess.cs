@@ -135,6 +135,21 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for a process that ends by itself (a command); its exit code, all output read.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var wait = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw Failure($"did not finish within {timeout.TotalSeconds:0} s");
+        }
+        return _process.ExitCode;
+    }
+
     /// <summary>An exception naming the process and carrying its output, which is usually where the cause is.</summary>
     public InvalidOperationException Failure(string what) =>
         new($"{Name} (pid {_process.Id}) {what}. Its output:\n{Output}");

@@ -29,7 +29,8 @@ public sealed partial class PlaygroundProcess : IAsyncDisposable
     /// <summary>Where the Playground's own log goes (what it sent and received).</summary>
     public string ToolLogPath => Path.Combine(_workDirectory, "playground.log");
 
-    public static async Task<PlaygroundProcess> StartAsync(Uri botMessagesUrl)
+    /// <param name="user">Who the Playground's user is (tools/playground/config.js): alex (its default), megan, adele, isaiah, patti or lynne.</param>
+    public static async Task<PlaygroundProcess> StartAsync(Uri botMessagesUrl, string? user = null)
     {
         var exe = Path.Combine(Paths.RepoRoot, "node_modules", ".bin", "agentsplayground");
         if (!File.Exists(exe))
@@ -37,6 +38,11 @@ public sealed partial class PlaygroundProcess : IAsyncDisposable
             throw new InvalidOperationException("The Agents Playground is not installed: run npm ci at the repository root.");
         }
         var workDirectory = Directory.CreateTempSubdirectory("sendplans-playground-").FullName;
+        if (user is not null)
+        {
+            var config = await NodeTool.RunAsync(Path.Combine("tools", "playground", "config.js"), "", TimeSpan.FromSeconds(30), user);
+            await File.WriteAllTextAsync(Path.Combine(workDirectory, ".m365agentsplayground.yml"), config);
+        }
         var process = ChildProcess.Start(
             "the Agents Playground",
             exe,
