@@ -253,6 +253,10 @@ public sealed class BookingService(
         {
             return await MyMeetingsAsync(teacher, "That meeting or time is no longer there.", cancellationToken);
         }
+        if (chosen.Start <= time.GetUtcNow() || await SlotAvailability.TakenAsync(calendar, meeting, chosen, cancellationToken))
+        {
+            return await MyMeetingsAsync(teacher, $"{BookingText.Short(chosen, meeting.TimeZone)} is no longer free in your calendar, so the meeting has not moved. Choose another time.", cancellationToken);
+        }
         var moved = await calendar.UpdateEventAsync(new CalendarEventChange(meeting.TeacherEmail, meeting.EventId, chosen.Start, chosen.End, meeting.TimeZone), cancellationToken);
         if (moved.Failure is { } failure)
         {

@@ -86,7 +86,7 @@ public sealed class ParentChoices(
             {
                 return ParentAnswerOutcome.SlotGone;
             }
-            if (await TakenAsync(meeting, chosen, cancellationToken))
+            if (await SlotAvailability.TakenAsync(calendar, meeting, chosen, cancellationToken))
             {
                 return ParentAnswerOutcome.SlotGone;
             }
@@ -139,21 +139,6 @@ public sealed class ParentChoices(
     /// True when something else now fills the chosen time in the teacher's calendar. Busy time
     /// inside the meeting's own current slot is the meeting itself, so it does not count.
     /// </summary>
-    private async Task<bool> TakenAsync(MeetingRecord meeting, SlotTimes chosen, CancellationToken cancellationToken)
-    {
-        var busy = (await calendar.GetBusyAsync([meeting.TeacherEmail], chosen.Start, chosen.End, cancellationToken)).Single();
-        if (!busy.Succeeded)
-        {
-            return false; // the move itself will report a calendar that cannot be reached
-        }
-        return busy.Busy.Any(b =>
-        {
-            var from = b.Start > chosen.Start ? b.Start : chosen.Start;
-            var to = b.End < chosen.End ? b.End : chosen.End;
-            return from < to && !(meeting.Slot is { } own && own.Start <= from && to <= own.End);
-        });
-    }
-
     private static string? Trim(string? text, int max)
     {
         var t = (text ?? "").Trim();

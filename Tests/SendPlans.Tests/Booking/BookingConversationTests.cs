@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using SendPlans.Bot.Booking;
 using SendPlans.Cards.Booking;
+using SendPlans.Infrastructure.Calendars;
 using SendPlans.Infrastructure.Calendars.Local;
 using SendPlans.Tests.Support;
 using static SendPlans.Tests.Booking.BookingSchool;
@@ -161,6 +162,23 @@ public sealed class BookingConversationTests : IAsyncLifetime
         Texts(body["value"]).Should().Contain(t => t.StartsWith("Moved to"));
         (await Calendar.FindEventAsync(TeacherEmail, meeting.EventId!))!.Start.Should().Be(target.Start);
         (await Mail.ListAsync("o.nwosu@example.org")).Should().Contain(m => m.HtmlBody.Contains("This meeting has moved"));
+    }
+
+    [Fact]
+    public async Task MyMeetings_RescheduleToATimeFilledSince_RefusedAndEventStays()
+    {
+        await SayAsync(_bot, "book my plan meetings");
+        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        var meeting = (await Meetings.GetAsync(School, TermId, Oliver, default))!;
+        var target = meeting.Alternatives[0];
+        await Calendar.CreateEventsAsync([new NewCalendarEvent(
+            "staff-briefing", TeacherEmail, "Staff briefing", "", target.Start, target.End, "Europe/London", [], OnlineMeeting: false)]);
+
+        var body = await InvokeAsync(_bot, BookingCards.RescheduleVerb, new JsonObject { ["term"] = TermId, ["slot"] = $"{Oliver}|{target.Key}" });
+
+        Texts(body["value"]).Should().Contain(t => t.Contains("is no longer free in your calendar"));
+        (await Calendar.FindEventAsync(TeacherEmail, meeting.EventId!))!.Start.Should().Be(meeting.Slot!.Start);
+        (await Meetings.GetAsync(School, TermId, Oliver, default))!.Status.Should().Be(MeetingStatus.Booked);
     }
 
     [Fact]
