@@ -92,7 +92,7 @@ internal static class RosterEntities
         ["Upn"] = p.Upn,
         ["TermId"] = p.TermId,
         ["Status"] = p.Status.ToString(),
-        ["Targets"] = JsonSerializer.Serialize(p.Targets.Select(t => new StoredTarget(t.Text, t.Outcome)).ToList(), RosterJsonContext.Default.ListStoredTarget),
+        ["Targets"] = JsonSerializer.Serialize(p.Targets.Select(t => new StoredTarget(t.Text, t.Outcome) { Area = t.AreaOfNeed, Help = t.HowSchoolHelps, Know = t.HowWeKnow }).ToList(), RosterJsonContext.Default.ListStoredTarget),
         ["Revision"] = p.Revision,
     };
 
@@ -102,7 +102,7 @@ internal static class RosterEntities
         e.GetString("TermId") ?? "",
         Enum.Parse<PlanStatus>(e.GetString("Status") ?? "Draft"),
         [.. (JsonSerializer.Deserialize(e.GetString("Targets") ?? "[]", RosterJsonContext.Default.ListStoredTarget) ?? [])
-            .Select(t => new PlanTarget(t.Text) { Outcome = t.Outcome })])
+            .Select(t => new PlanTarget(t.Text) { Outcome = t.Outcome, AreaOfNeed = t.Area, HowSchoolHelps = t.Help, HowWeKnow = t.Know })])
     {
         Revision = e.GetInt32("Revision") ?? 0,
         ETag = e.ETag.ToString(),
@@ -142,7 +142,12 @@ internal sealed record StoredContact(
 
 internal sealed record StoredTarget(
     [property: JsonPropertyName("text")] string Text,
-    [property: JsonPropertyName("outcome")] string? Outcome);
+    [property: JsonPropertyName("outcome")] string? Outcome)
+{
+    [JsonPropertyName("area")] public string? Area { get; init; }
+    [JsonPropertyName("help")] public string? Help { get; init; }
+    [JsonPropertyName("know")] public string? Know { get; init; }
+}
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(List<StoredTarget>))]

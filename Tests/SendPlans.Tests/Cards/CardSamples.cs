@@ -1,5 +1,6 @@
 using SendPlans.Cards.Conversation;
 using SendPlans.Cards.Model;
+using SendPlans.Tests.Views;
 
 namespace SendPlans.Tests.Cards;
 
@@ -18,5 +19,6 @@ public static class CardSamples
             [new("help", "See what I can do for you.")], IsKnownStaff: false))),
         ("welcome-personal", ConversationCards.Welcome(new WelcomeCardInput("Oakfield Primary", IsChannel: false))),
         ("welcome-channel", ConversationCards.Welcome(new WelcomeCardInput("Oakfield Primary", IsChannel: true))),
+        .. ViewsCardSamples.All,
     ];
 }

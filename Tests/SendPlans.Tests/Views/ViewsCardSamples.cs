@@ -1,0 +1,44 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SendPlans.Cards.Model;
+using SendPlans.Cards.Views;
+
+namespace SendPlans.Tests.Views;
+
+/// <summary>The views cards with realistic data; CardSamples lists them with every other card.</summary>
+public static class ViewsCardSamples
+{
+    public static IReadOnlyList<ParentViewsTarget> Targets { get; } =
+    [
+        new("Reading", "Sam will read a short book with a grown-up and talk about it.", "Sam reads with Mrs Shah three times a week.", "Sam can tell us what happened in the book."),
+        new("Talking and listening", "Sam will ask for help with words, not by leaving the room.", "We use a help card on Sam's desk.", "Sam uses the card most days."),
+        new("Feelings", "Sam will tell an adult when he feels upset.", "Sam has a calm corner and a daily check-in.", "Fewer times out of class each week."),
+    ];
+
+    public static IReadOnlyDictionary<string, string> Answers { get; } = new Dictionary<string, string>
+    {
+        ["agree0"] = "yes",
+        ["comment0"] = "He likes books about animals.",
+        ["agree1"] = "notSure",
+        ["agree2"] = "yes",
+        ["goingWell"] = "He sleeps better and likes to help cook.",
+        ["worries"] = "Break times. He says other children leave him out.",
+        ["workOn"] = "Making friends.",
+        ["language"] = "Polish",
+        ["interpreter"] = "true",
+        ["hardTimes"] = "Mornings before 10",
+        ["emailConsent"] = "true",
+    };
+
+    public static ParentViewsCardInput Input(IReadOnlyDictionary<string, string>? answers = null, bool canChange = true) =>
+        new("Sam", new DateOnly(2026, 12, 11), Targets, answers ?? new Dictionary<string, string>(),
+            new JsonObject { ["link"] = "sample" }, canChange, CultureInfo.GetCultureInfo("en-GB"));
+
+    public static IReadOnlyList<(string Name, AdaptiveCard Card)> All { get; } =
+    [
+        ("parent-views", ParentViewsCards.Views(Input())),
+        ("parent-views-answered", ParentViewsCards.Views(Input(Answers))),
+        ("parent-views-closed", ParentViewsCards.Views(Input(Answers, canChange: false))),
+        ("parent-views-thanks", ParentViewsCards.Thanks(Input(Answers))),
+    ];
+}
