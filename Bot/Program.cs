@@ -3,6 +3,7 @@ using SendPlans.Bot.Conversation;
 using SendPlans.Bot.Hosting;
 using SendPlans.Bot.ParentLinks;
 using SendPlans.Bot.Roster;
+using SendPlans.Bot.Views;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -10,6 +11,7 @@ builder.AddBotHosting();
 builder.AddConversation();
 builder.AddParentLinks();
 builder.AddRoster();
+builder.AddViews();
 builder.AddCommandLine(args);
 
 var app = builder.Build();
@@ -20,6 +22,7 @@ if (await app.RunCommandAsync(args))
 }
 
 app.MapBotEndpoints();
+app.MapViews();
 
 app.Run();
 
