@@ -179,6 +179,7 @@ public static class ParentViewsCards
             Id = id,
             ValueOn = "true",
             ValueOff = "false",
+            Wrap = true,
             Value = answers.GetValueOrDefault(id) == "true" ? "true" : "false",
         };
 
