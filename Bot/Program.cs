@@ -2,6 +2,7 @@ using SendPlans.Bot.Cli;
 using SendPlans.Bot.Conversation;
 using SendPlans.Bot.Hosting;
 using SendPlans.Bot.ParentLinks;
+using SendPlans.Bot.Plans;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Views;
 
@@ -12,6 +13,7 @@ builder.AddConversation();
 builder.AddParentLinks();
 builder.AddRoster();
 builder.AddViews();
+builder.AddPlans();
 builder.AddCommandLine(args);
 
 var app = builder.Build();

@@ -87,7 +87,17 @@ internal static class RosterEntities
         ETag = e.ETag.ToString(),
     };
 
-    public static TableEntity ToEntity(Plan p) => new(p.SchoolId, PlanKey(p.TermId, p.Upn))
+    public static TableEntity ToEntity(Plan p)
+    {
+        var entity = PlanColumns(p);
+        if (p.PupilVoice is { Count: > 0 } voice)
+        {
+            entity["PupilVoice"] = JsonSerializer.Serialize(new SortedDictionary<string, string>(voice.ToDictionary(), StringComparer.Ordinal), RosterJsonContext.Default.SortedDictionaryStringString);
+        }
+        return entity;
+    }
+
+    private static TableEntity PlanColumns(Plan p) => new(p.SchoolId, PlanKey(p.TermId, p.Upn))
     {
         ["Upn"] = p.Upn,
         ["TermId"] = p.TermId,
@@ -106,6 +116,7 @@ internal static class RosterEntities
     {
         Revision = e.GetInt32("Revision") ?? 0,
         ETag = e.ETag.ToString(),
+        PupilVoice = e.GetString("PupilVoice") is { } voice ? JsonSerializer.Deserialize(voice, RosterJsonContext.Default.SortedDictionaryStringString) : null,
     };
 
     public static TableEntity ToEntity(StaffMember s, bool archived, DateTimeOffset? archivedAt, IReadOnlyList<YearGroup> yearGroupsLed) =>
@@ -151,5 +162,6 @@ internal sealed record StoredTarget(
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(List<StoredTarget>))]
+[JsonSerializable(typeof(SortedDictionary<string, string>))]
 [JsonSerializable(typeof(List<StoredContact>))]
 internal sealed partial class RosterJsonContext : JsonSerializerContext;

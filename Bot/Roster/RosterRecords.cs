@@ -160,6 +160,9 @@ public sealed record Plan(string SchoolId, string Upn, string TermId, PlanStatus
 
     public string? ETag { get; init; }
 
+    /// <summary>The pupil's own views, by question id, captured before the meeting; null until then.</summary>
+    public IReadOnlyDictionary<string, string>? PupilVoice { get; init; }
+
     /// <summary>Null when the plan is consistent; a draft may have fewer targets while it is written.</summary>
     public string? Problem() =>
         Targets.Count > MaxTargets ? $"a plan has at most {MaxTargets} targets"

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using SendPlans.Cards.Model;
+using SendPlans.Cards.Plans;
 using SendPlans.Cards.Views;
 
 namespace SendPlans.Tests.Views;
@@ -40,5 +41,16 @@ public static class ViewsCardSamples
         ("parent-views-answered", ParentViewsCards.Views(Input(Answers))),
         ("parent-views-closed", ParentViewsCards.Views(Input(Answers, canChange: false))),
         ("parent-views-thanks", ParentViewsCards.Thanks(Input(Answers))),
+        ("plan-teacher", PlanCards.Plan(new PlanCardInput("Sam Carter", "Year 3", "2026-27-autumn",
+            [.. Targets.Select(t => new PlanTargetInput(t.AreaOfNeed, t.Target, t.HowSchoolHelps, t.HowWeKnow))],
+            [new("Mother", [("Target 1", "yes: He likes books about animals."), ("Worries", "Break times."), ("Interpreter", "true")]), new("Father", null)],
+            [("What I'm good at", "Drawing dinosaurs"), ("What I find hard", "Writing long bits")],
+            new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }, "Targets saved."))),
+        ("plan-teacher-nothing-yet", PlanCards.Plan(new PlanCardInput("Sam Carter", "Year 3", "2026-27-autumn", [], [], null,
+            new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }))),
+        ("pupil-voice-early-years", PupilVoiceCards.EarlyYears(new PupilVoiceCardInput("Amelia", new Dictionary<string, string> { ["q-class"] = "happy" },
+            new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }), SendPlans.Bot.Plans.QuestionBank.Default)),
+        ("pupil-voice-older", PupilVoiceCards.Older(new PupilVoiceCardInput("Sam", new Dictionary<string, string> { ["goodAt"] = "Drawing dinosaurs" },
+            new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }))),
     ];
 }
