@@ -80,9 +80,8 @@ public sealed class ParentViewsService(
     /// <summary>Keeps only the card's own inputs, trimmed and cut to length; anything else sent is dropped.</summary>
     public static Dictionary<string, string> Clean(ViewsSubject subject, JsonObject raw)
     {
-        var targets = Math.Max(subject.Targets.Count, 0);
         var answers = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var id in ParentViewsFields.All(targets))
+        foreach (var id in ParentViewsFields.All(subject.Targets.Count))
         {
             if (raw[id] is not JsonValue value || !value.TryGetValue<string>(out var text))
             {
