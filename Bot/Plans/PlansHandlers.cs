@@ -13,7 +13,7 @@ namespace SendPlans.Bot.Plans;
 /// The teacher's plan card: "plan for Amelia" shows the targets with the parents' views and
 /// the pupil's voice; the card saves 2 to 4 targets and the pupil's voice on the plan.
 /// </summary>
-public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, SchoolCalendarStore calendar, ParentViewsStore views, ILogger<PlansHandlers> logger)
+public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, SchoolCalendarStore calendar, ParentViewsStore views, ParentViewsService parentViews, ILogger<PlansHandlers> logger)
 {
     private const string UpnField = "upn";
     private const string TermField = "term";
@@ -103,10 +103,15 @@ public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, Scho
         var contacts = await roster.GetContactsAsync(reader, pupil.SchoolId, pupil.Upn, cancellationToken);
         var given = await views.GetForPupilAsync(pupil.SchoolId, termId, pupil.Upn, cancellationToken);
         var targets = plan?.Targets ?? [];
-        var parentViews = contacts.Where(c => c.ParentalResponsibility).Select(c =>
+        var term = await parentViews.FindTermAsync(pupil.SchoolId, termId, cancellationToken);
+        var summaries = contacts.Where(c => c.ParentalResponsibility).Select(c =>
         {
             var answers = given.FirstOrDefault(v => v.ContactId == ParentViewsService.ContactId(c))?.Answers;
-            return new ParentViewsSummary(c.Relationship, answers is null ? null : Summarise(answers, targets.Count));
+            var link = term is null ? null : parentViews.CreateLink(c, term);
+            return new ParentViewsSummary(c.Relationship, answers is null ? null : Summarise(answers, targets.Count))
+            {
+                FillInData = link is null ? null : new JsonObject { [ParentViewsService.LinkField] = link },
+            };
         }).ToList();
         var questions = IsEarlyYears(pupil)
             ? [.. QuestionBank.Default.Select(q => (q.Id, q.Text)), (PupilVoiceFields.AdultNote, "Adult's note")]
@@ -115,7 +120,7 @@ public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, Scho
         return PlanCards.Plan(new PlanCardInput(
             $"{pupil.LegalForename} {pupil.LegalSurname}", pupil.YearGroup.DisplayName, termId,
             [.. targets.Select(t => new PlanTargetInput(t.AreaOfNeed ?? "", t.Text, t.HowSchoolHelps ?? "", t.HowWeKnow ?? ""))],
-            parentViews, voice, Data(pupil, termId), notice));
+            summaries, voice, Data(pupil, termId), notice));
     }
 
     private static IReadOnlyList<(string, string)> Summarise(IReadOnlyDictionary<string, string> answers, int targets) =>

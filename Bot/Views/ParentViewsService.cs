@@ -65,9 +65,7 @@ public sealed class ParentViewsService(
         {
             return null;
         }
-        var dash = link.TermId.LastIndexOf('-');
-        var terms = dash > 0 ? await calendar.GetTermsAsync(link.SchoolId, link.TermId[..dash], cancellationToken) : [];
-        var term = terms.FirstOrDefault(t => t.Id == link.TermId);
+        var term = await FindTermAsync(link.SchoolId, link.TermId, cancellationToken);
         if (term is null)
         {
             return null;
@@ -75,6 +73,14 @@ public sealed class ParentViewsService(
         var plan = await roster.GetPlanAsync(Reader, link.SchoolId, link.TermId, link.PupilId, cancellationToken);
         var views = await store.GetAsync(link.SchoolId, link.TermId, link.PupilId, link.ContactId, cancellationToken);
         return new ViewsSubject(link, pupil, contact, term, plan, views, await CanChangeAsync(term, cancellationToken));
+    }
+
+    /// <summary>A term by its id ("2026-27-autumn"), or null.</summary>
+    public async Task<Term?> FindTermAsync(string schoolId, string termId, CancellationToken cancellationToken)
+    {
+        var dash = termId.LastIndexOf('-');
+        var terms = dash > 0 ? await calendar.GetTermsAsync(schoolId, termId[..dash], cancellationToken) : [];
+        return terms.FirstOrDefault(t => t.Id == termId);
     }
 
     /// <summary>Keeps only the card's own inputs, trimmed and cut to length; anything else sent is dropped.</summary>

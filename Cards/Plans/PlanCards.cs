@@ -7,7 +7,11 @@ namespace SendPlans.Cards.Plans;
 public sealed record PlanTargetInput(string AreaOfNeed, string Target, string HowSchoolHelps, string HowWeKnow);
 
 /// <summary>One parent's views as the plan card shows them; null answers mean not given yet.</summary>
-public sealed record ParentViewsSummary(string Relationship, IReadOnlyList<(string Question, string Answer)>? Answers);
+public sealed record ParentViewsSummary(string Relationship, IReadOnlyList<(string Question, string Answer)>? Answers)
+{
+    /// <summary>The data of a "fill in for them" button (views/edit), for staff on the phone with the parent; null hides it.</summary>
+    public JsonObject? FillInData { get; init; }
+}
 
 /// <summary>What the teacher's plan card shows before the meeting.</summary>
 public sealed record PlanCardInput(
@@ -25,6 +29,9 @@ public static class PlanFields
 {
     public const string SaveVerb = "plan/save";
     public const string VoiceVerb = "voice/open";
+
+    /// <summary>Opens the parent views card itself (the same verb the thank-you card's "Change my answers" uses).</summary>
+    public const string FillInVerb = "views/edit";
     public const int Slots = 4;
 
     public static string Area(int i) => $"area{i}";
@@ -56,6 +63,10 @@ public static class PlanCards
         {
             body.Add(new TextBlock(parent.Relationship) { Weight = TextWeight.Bolder });
             body.Add(parent.Answers is { Count: > 0 } answers ? Facts(answers) : Missing("Not given yet."));
+            if (parent.FillInData is { } fillIn)
+            {
+                body.Add(new ActionSet([new ExecuteAction(PlanFields.FillInVerb) { Title = $"Fill in with the {parent.Relationship.ToLowerInvariant()} (phone call)", Data = (JsonObject)fillIn.DeepClone() }]));
+            }
         }
         body.Add(Section("Pupil's voice"));
         body.Add(input.PupilVoice is { Count: > 0 } voice ? Facts(voice) : Missing("Not captured yet."));

@@ -92,6 +92,22 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
     }
 
     [Fact]
+    public async Task FillIn_StaffOnThePhoneWithAParent_OpensTheParentCardAndSubmitsForThem()
+    {
+        var plan = await InvokeAsync("voice/save", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["q-friends"] = "yes" });
+        var fillIn = plan["value"]!["body"]!.AsArray().First(e => e!["type"]!.GetValue<string>() == "ActionSet")!["actions"]![0]!;
+        fillIn["verb"]!.GetValue<string>().Should().Be("views/edit");
+        var data = (JsonObject)fillIn["data"]!.DeepClone();
+
+        var card = await InvokeAsync("views/edit", TomEllis, (JsonObject)data.DeepClone());
+        card["value"]!["body"]![0]!["text"]!.GetValue<string>().Should().StartWith("Your views on Amelia");
+        data["worries"] = "Said on the phone: mornings are hard.";
+        var thanks = await InvokeAsync("views/submit", TomEllis, data);
+
+        thanks["value"]!.ToJsonString().Should().Contain("Said on the phone: mornings are hard.");
+    }
+
+    [Fact]
     public async Task SavePlan_TeacherOfAnotherClass_Refused()
     {
         var body = await InvokeAsync("plan/save", PriyaShah, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["target0"] = "a", ["target1"] = "b" });
