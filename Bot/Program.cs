@@ -3,7 +3,9 @@ using SendPlans.Bot.Cli;
 using SendPlans.Bot.Conversation;
 using SendPlans.Bot.Hosting;
 using SendPlans.Bot.ParentLinks;
+using SendPlans.Bot.Plans;
 using SendPlans.Bot.Roster;
+using SendPlans.Bot.Views;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -12,6 +14,8 @@ builder.AddConversation();
 builder.AddParentLinks();
 builder.AddRoster();
 builder.AddBooking();
+builder.AddViews();
+builder.AddPlans();
 builder.AddCommandLine(args);
 
 var app = builder.Build();
@@ -23,6 +27,7 @@ if (await app.RunCommandAsync(args))
 
 app.MapBotEndpoints();
 app.MapBooking();
+app.MapViews();
 
 app.Run();
 

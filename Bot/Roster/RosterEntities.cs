@@ -87,12 +87,22 @@ internal static class RosterEntities
         ETag = e.ETag.ToString(),
     };
 
-    public static TableEntity ToEntity(Plan p) => new(p.SchoolId, PlanKey(p.TermId, p.Upn))
+    public static TableEntity ToEntity(Plan p)
+    {
+        var entity = PlanColumns(p);
+        if (p.PupilVoice is { Count: > 0 } voice)
+        {
+            entity["PupilVoice"] = JsonSerializer.Serialize(new SortedDictionary<string, string>(voice.ToDictionary(), StringComparer.Ordinal), RosterJsonContext.Default.SortedDictionaryStringString);
+        }
+        return entity;
+    }
+
+    private static TableEntity PlanColumns(Plan p) => new(p.SchoolId, PlanKey(p.TermId, p.Upn))
     {
         ["Upn"] = p.Upn,
         ["TermId"] = p.TermId,
         ["Status"] = p.Status.ToString(),
-        ["Targets"] = JsonSerializer.Serialize(p.Targets.Select(t => new StoredTarget(t.Text, t.Outcome)).ToList(), RosterJsonContext.Default.ListStoredTarget),
+        ["Targets"] = JsonSerializer.Serialize(p.Targets.Select(t => new StoredTarget(t.Text, t.Outcome) { Area = t.AreaOfNeed, Help = t.HowSchoolHelps, Know = t.HowWeKnow }).ToList(), RosterJsonContext.Default.ListStoredTarget),
         ["Revision"] = p.Revision,
     };
 
@@ -102,10 +112,11 @@ internal static class RosterEntities
         e.GetString("TermId") ?? "",
         Enum.Parse<PlanStatus>(e.GetString("Status") ?? "Draft"),
         [.. (JsonSerializer.Deserialize(e.GetString("Targets") ?? "[]", RosterJsonContext.Default.ListStoredTarget) ?? [])
-            .Select(t => new PlanTarget(t.Text) { Outcome = t.Outcome })])
+            .Select(t => new PlanTarget(t.Text) { Outcome = t.Outcome, AreaOfNeed = t.Area, HowSchoolHelps = t.Help, HowWeKnow = t.Know })])
     {
         Revision = e.GetInt32("Revision") ?? 0,
         ETag = e.ETag.ToString(),
+        PupilVoice = e.GetString("PupilVoice") is { } voice ? JsonSerializer.Deserialize(voice, RosterJsonContext.Default.SortedDictionaryStringString) : null,
     };
 
     public static TableEntity ToEntity(StaffMember s, bool archived, DateTimeOffset? archivedAt, IReadOnlyList<YearGroup> yearGroupsLed) =>
@@ -142,9 +153,15 @@ internal sealed record StoredContact(
 
 internal sealed record StoredTarget(
     [property: JsonPropertyName("text")] string Text,
-    [property: JsonPropertyName("outcome")] string? Outcome);
+    [property: JsonPropertyName("outcome")] string? Outcome)
+{
+    [JsonPropertyName("area")] public string? Area { get; init; }
+    [JsonPropertyName("help")] public string? Help { get; init; }
+    [JsonPropertyName("know")] public string? Know { get; init; }
+}
 
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(List<StoredTarget>))]
+[JsonSerializable(typeof(SortedDictionary<string, string>))]
 [JsonSerializable(typeof(List<StoredContact>))]
 internal sealed partial class RosterJsonContext : JsonSerializerContext;

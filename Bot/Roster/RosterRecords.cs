@@ -134,8 +134,18 @@ public sealed record PupilWithContacts(Pupil Pupil, IReadOnlyList<Contact> Conta
 
 public enum PlanStatus { Draft, MeetingBooked, Agreed, Reviewed }
 
+/// <summary>
+/// One small step target: the area of need, the target in plain words, how school will help
+/// and how we will know it is achieved.
+/// </summary>
 public sealed record PlanTarget(string Text)
 {
+    public string? AreaOfNeed { get; init; }
+
+    public string? HowSchoolHelps { get; init; }
+
+    public string? HowWeKnow { get; init; }
+
     /// <summary>How the target went, written at the review.</summary>
     public string? Outcome { get; init; }
 }
@@ -149,6 +159,9 @@ public sealed record Plan(string SchoolId, string Upn, string TermId, PlanStatus
     public int Revision { get; init; }
 
     public string? ETag { get; init; }
+
+    /// <summary>The pupil's own views, by question id, captured before the meeting; null until then.</summary>
+    public IReadOnlyDictionary<string, string>? PupilVoice { get; init; }
 
     /// <summary>Null when the plan is consistent; a draft may have fewer targets while it is written.</summary>
     public string? Problem() =>

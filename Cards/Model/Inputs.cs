@@ -38,6 +38,7 @@ public sealed record ToggleInput(
     [JsonPropertyName("value")] public string? Value { get; init; }
     [JsonPropertyName("valueOn")] public string? ValueOn { get; init; }
     [JsonPropertyName("valueOff")] public string? ValueOff { get; init; }
+    [JsonPropertyName("wrap")] public bool? Wrap { get; init; }
 }
 
 public sealed record DateInput : CardInput

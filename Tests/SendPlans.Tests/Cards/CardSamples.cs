@@ -1,6 +1,7 @@
 using SendPlans.Cards.Booking;
 using SendPlans.Cards.Conversation;
 using SendPlans.Cards.Model;
+using SendPlans.Tests.Views;
 
 namespace SendPlans.Tests.Cards;
 
@@ -53,5 +54,6 @@ public static class CardSamples
                 new("P823204124001", "08:45", "Amelia Hartley", "Read the parent's and pupil's views before you join", "https://teams.microsoft.com/l/meetup-join/19%3ameeting_demo", null, []),
                 new("D823204123001", "12:00", "Isla Kowalska", "Interpreter needed · Read the parent's and pupil's views before you join", "https://teams.microsoft.com/l/meetup-join/19%3ameeting_demo2", null, []),
             ], null), "my meetings")),
+        .. ViewsCardSamples.All,
     ];
 }

@@ -1,0 +1,175 @@
+using System.Text.Json.Nodes;
+using SendPlans.Bot.Roster;
+using SendPlans.Bot.Terms;
+using SendPlans.Bot.Views;
+using SendPlans.Cards.Model;
+using SendPlans.Cards.Plans;
+using SendPlans.Cards.Views;
+using SendPlans.Infrastructure.BotFramework;
+
+namespace SendPlans.Bot.Plans;
+
+/// <summary>
+/// The teacher's plan card: "plan for Amelia" shows the targets with the parents' views and
+/// the pupil's voice; the card saves 2 to 4 targets and the pupil's voice on the plan.
+/// </summary>
+public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, SchoolCalendarStore calendar, ParentViewsStore views, ParentViewsService parentViews, ILogger<PlansHandlers> logger)
+{
+    private const string UpnField = "upn";
+    private const string TermField = "term";
+
+    public async Task PlanForAsync(TurnContext context, string name, CancellationToken cancellationToken)
+    {
+        var member = await staff.FindByEntraIdAsync(context.Activity.From?.AadObjectId, cancellationToken);
+        if (member is null)
+        {
+            await context.SendActivityAsync("I can only show plans to the school's staff.", cancellationToken);
+            return;
+        }
+        var reader = RosterReader.For(member, "plan card");
+        var pupils = await VisiblePupilsAsync(reader, member, cancellationToken);
+        var matches = pupils.Where(p => $"{p.LegalForename} {p.LegalSurname}".Contains(name.Trim(), StringComparison.OrdinalIgnoreCase) || p.Upn == name.Trim()).ToList();
+        var term = await calendar.CurrentOrNextTermAsync(member.SchoolId, cancellationToken);
+        if (matches.Count != 1 || term is null)
+        {
+            await context.SendActivityAsync(term is null ? "There is no term set up yet, so there is no plan to show."
+                : matches.Count == 0 ? "I found no pupil of that name in your classes."
+                : "More than one pupil matches: " + string.Join(", ", matches.Select(p => $"{p.LegalForename} {p.LegalSurname}")) + ". Type more of the name.", cancellationToken);
+            return;
+        }
+        await context.SendCardAsync((await PlanCardAsync(reader, matches[0], term.Id, null, cancellationToken)).ToJsonNode(), cancellationToken);
+    }
+
+    public async Task<InvokeResponse> SaveTargetsAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
+    {
+        var (reader, pupil, termId) = await ResolveAsync(context, action, cancellationToken);
+        if (pupil is null)
+        {
+            return InvokeResponse.Error(403, "NotAllowed", "You can only change plans of pupils in your classes.");
+        }
+        var targets = Enumerable.Range(0, PlanFields.Slots)
+            .Select(i => (Text: Field(action, PlanFields.Target(i)), Area: Field(action, PlanFields.Area(i)), Help: Field(action, PlanFields.Help(i)), Know: Field(action, PlanFields.Know(i))))
+            .Where(t => t.Text is not null)
+            .Select(t => new PlanTarget(t.Text!) { AreaOfNeed = t.Area, HowSchoolHelps = t.Help, HowWeKnow = t.Know })
+            .ToList();
+        if (targets.Count < Plan.MinTargets)
+        {
+            return InvokeResponse.Error(400, "TooFewTargets", $"A plan needs {Plan.MinTargets} to {Plan.MaxTargets} targets. Write at least {Plan.MinTargets}.");
+        }
+        await ChangePlanAsync(reader!, pupil, termId!, p => p with { Targets = targets }, cancellationToken);
+        Log.TargetsSaved(logger, targets.Count);
+        return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, "Targets saved.", cancellationToken)).ToJsonNode());
+    }
+
+    public async Task<InvokeResponse> OpenVoiceAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
+    {
+        var (reader, pupil, termId) = await ResolveAsync(context, action, cancellationToken);
+        if (pupil is null)
+        {
+            return InvokeResponse.Error(403, "NotAllowed", "You can only capture the voice of pupils in your classes.");
+        }
+        var plan = await roster.GetPlanAsync(reader!, pupil.SchoolId, termId!, pupil.Upn, cancellationToken);
+        var input = new PupilVoiceCardInput(pupil.LegalForename, plan?.PupilVoice ?? new Dictionary<string, string>(), Data(pupil, termId!));
+        return InvokeResponse.Card((IsEarlyYears(pupil) ? PupilVoiceCards.EarlyYears(input, QuestionBank.Default) : PupilVoiceCards.Older(input)).ToJsonNode());
+    }
+
+    public async Task<InvokeResponse> SaveVoiceAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
+    {
+        var (reader, pupil, termId) = await ResolveAsync(context, action, cancellationToken);
+        if (pupil is null)
+        {
+            return InvokeResponse.Error(403, "NotAllowed", "You can only capture the voice of pupils in your classes.");
+        }
+        IEnumerable<string> ids = IsEarlyYears(pupil)
+            ? [.. QuestionBank.Default.Select(q => q.Id), PupilVoiceFields.AdultNote]
+            : PupilVoiceFields.Older.Select(f => f.Id);
+        var voice = ids.Select(id => (id, Value: Field(action, id))).Where(x => x.Value is not null).ToDictionary(x => x.id, x => x.Value!);
+        await ChangePlanAsync(reader!, pupil, termId!, p => p with { PupilVoice = voice }, cancellationToken);
+        Log.VoiceSaved(logger, voice.Count);
+        return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, "Pupil's voice saved.", cancellationToken)).ToJsonNode());
+    }
+
+    private async Task ChangePlanAsync(RosterReader reader, Pupil pupil, string termId, Func<Plan, Plan> change, CancellationToken cancellationToken)
+    {
+        if (await roster.UpdatePlanAsync(reader, pupil.SchoolId, termId, pupil.Upn, change, cancellationToken) is null)
+        {
+            await roster.CreatePlanAsync(reader, change(new Plan(pupil.SchoolId, pupil.Upn, termId, PlanStatus.Draft, [])), cancellationToken);
+        }
+    }
+
+    private async Task<AdaptiveCard> PlanCardAsync(RosterReader reader, Pupil pupil, string termId, string? notice, CancellationToken cancellationToken)
+    {
+        var plan = await roster.GetPlanAsync(reader, pupil.SchoolId, termId, pupil.Upn, cancellationToken);
+        var contacts = await roster.GetContactsAsync(reader, pupil.SchoolId, pupil.Upn, cancellationToken);
+        var given = await views.GetForPupilAsync(pupil.SchoolId, termId, pupil.Upn, cancellationToken);
+        var targets = plan?.Targets ?? [];
+        var term = await parentViews.FindTermAsync(pupil.SchoolId, termId, cancellationToken);
+        var summaries = contacts.Where(c => c.ParentalResponsibility).Select(c =>
+        {
+            var answers = given.FirstOrDefault(v => v.ContactId == ParentViewsService.ContactId(c))?.Answers;
+            var link = term is null ? null : parentViews.CreateLink(c, term);
+            return new ParentViewsSummary(c.Relationship, answers is null ? null : Summarise(answers, targets.Count))
+            {
+                FillInData = link is null ? null : new JsonObject { [ParentViewsService.LinkField] = link },
+            };
+        }).ToList();
+        var questions = IsEarlyYears(pupil)
+            ? [.. QuestionBank.Default.Select(q => (q.Id, q.Text)), (PupilVoiceFields.AdultNote, "Adult's note")]
+            : PupilVoiceFields.Older;
+        var voice = plan?.PupilVoice is { } v ? questions.Where(q => v.ContainsKey(q.Item1)).Select(q => (q.Item2, v[q.Item1])).ToList() : null;
+        return PlanCards.Plan(new PlanCardInput(
+            $"{pupil.LegalForename} {pupil.LegalSurname}", pupil.YearGroup.DisplayName, termId,
+            [.. targets.Select(t => new PlanTargetInput(t.AreaOfNeed ?? "", t.Text, t.HowSchoolHelps ?? "", t.HowWeKnow ?? ""))],
+            summaries, voice, Data(pupil, termId), notice));
+    }
+
+    private static IReadOnlyList<(string, string)> Summarise(IReadOnlyDictionary<string, string> answers, int targets) =>
+    [
+        .. Enumerable.Range(0, targets).Where(i => answers.ContainsKey(ParentViewsFields.Agree(i)))
+            .Select(i => ($"Target {i + 1}", answers[ParentViewsFields.Agree(i)] + (answers.GetValueOrDefault(ParentViewsFields.Comment(i)) is { } c ? $": {c}" : ""))),
+        .. new[] { (ParentViewsFields.GoingWell, "Going well"), (ParentViewsFields.Worries, "Worries"), (ParentViewsFields.WorkOn, "Work on"),
+                   (ParentViewsFields.Language, "Language"), (ParentViewsFields.Interpreter, "Interpreter"), (ParentViewsFields.Access, "Access"),
+                   (ParentViewsFields.HardTimes, "Hard times"), (ParentViewsFields.EmailConsent, "Notes by email") }
+            .Where(f => answers.ContainsKey(f.Item1)).Select(f => (f.Item2, answers[f.Item1])),
+    ];
+
+    private async Task<(RosterReader? Reader, Pupil? Pupil, string? TermId)> ResolveAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
+    {
+        var member = await staff.FindByEntraIdAsync(context.Activity.From?.AadObjectId, cancellationToken);
+        var upn = action.GetString(UpnField);
+        var termId = action.GetString(TermField);
+        if (member is null || upn is null || termId is null)
+        {
+            return (null, null, null);
+        }
+        var reader = RosterReader.For(member, "plan card");
+        try
+        {
+            return (reader, await roster.GetPupilAsync(reader, member.SchoolId, upn, cancellationToken), termId);
+        }
+        catch (RosterAccessDeniedException)
+        {
+            return (null, null, null);
+        }
+    }
+
+    private async Task<IReadOnlyList<Pupil>> VisiblePupilsAsync(RosterReader reader, StaffMember member, CancellationToken cancellationToken)
+    {
+        if (member.Is(StaffRole.SENCo) || member.Is(StaffRole.SLT))
+        {
+            return await roster.GetPupilsAsync(reader, member.SchoolId, includeArchived: false, cancellationToken);
+        }
+        var pupils = new List<Pupil>();
+        foreach (var className in member.Classes)
+        {
+            pupils.AddRange((await roster.GetClassAsync(reader, member.SchoolId, className, cancellationToken)).Pupils.Select(p => p.Pupil));
+        }
+        return pupils;
+    }
+
+    private static bool IsEarlyYears(Pupil pupil) => pupil.KeyStage is KeyStage.EYFS or KeyStage.KS1;
+
+    private static JsonObject Data(Pupil pupil, string termId) => new() { [UpnField] = pupil.Upn, [TermField] = termId };
+
+    private static string? Field(AdaptiveCardAction action, string id) => action.GetString(id)?.Trim() is { Length: > 0 } v ? v : null;
+}

@@ -1,0 +1,126 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Options;
+using SendPlans.Bot.ParentLinks;
+using SendPlans.Cards.Views;
+
+namespace SendPlans.Bot.Views;
+
+/// <summary>The parent web form at /views/{token}: GET shows the card, POST stores the answers.</summary>
+public static class ViewsEndpoints
+{
+    public const string RateLimitPolicy = "views";
+
+    private static readonly string AssetsDirectory = Path.Combine(AppContext.BaseDirectory, "views-assets");
+
+    private static readonly Dictionary<string, string> Assets = new(StringComparer.Ordinal)
+    {
+        ["adaptivecards.min.js"] = "text/javascript",
+        ["views.js"] = "text/javascript",
+        ["views.css"] = "text/css",
+    };
+
+    public static IEndpointRouteBuilder MapViewsForm(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/views/assets/{name}", (string name, HttpContext http) =>
+        {
+            if (!Assets.TryGetValue(name, out var type))
+            {
+                return Results.NotFound();
+            }
+            http.Response.Headers.CacheControl = "public, max-age=86400";
+            return Results.File(Path.Combine(AssetsDirectory, name), type);
+        });
+        app.MapGet("/views/{token}", ShowAsync).RequireRateLimiting(RateLimitPolicy);
+        app.MapPost("/views/{token}", SubmitAsync).RequireRateLimiting(RateLimitPolicy);
+        return app;
+    }
+
+    private static async Task<IResult> ShowAsync(
+        string token, [FromQuery] string? saved, HttpContext http, ParentViewsService views, IAntiforgery antiforgery,
+        IOptions<ViewsOptions> options, ILogger<ParentViewsService> logger, CancellationToken cancellationToken)
+    {
+        var subject = await ResolveAsync(token, views, logger, cancellationToken);
+        if (subject is null)
+        {
+            return ProblemPage(http, options.Value);
+        }
+        return FormPage(http, token, subject, antiforgery, saved is not null && subject.Views is not null ? ParentViewsText.Get("SavedBanner") : null);
+    }
+
+    private static async Task<IResult> SubmitAsync(
+        string token, [FromForm] string answers, HttpContext http, ParentViewsService views, IAntiforgery antiforgery,
+        IOptions<ViewsOptions> options, ILogger<ParentViewsService> logger, CancellationToken cancellationToken)
+    {
+        var subject = await ResolveAsync(token, views, logger, cancellationToken);
+        if (subject is null)
+        {
+            return ProblemPage(http, options.Value);
+        }
+        JsonObject? raw;
+        try
+        {
+            raw = JsonNode.Parse(answers) as JsonObject;
+        }
+        catch (JsonException)
+        {
+            raw = null;
+        }
+        if (raw is null)
+        {
+            return Results.BadRequest();
+        }
+        var stored = await views.SubmitAsync(subject, raw, cancellationToken);
+        if (stored is null)
+        {
+            Log.ViewsClosed(logger, "web");
+            http.Response.StatusCode = StatusCodes.Status409Conflict;
+            return FormPage(http, token, subject, antiforgery, null);
+        }
+        Log.ViewsSaved(logger, "web", stored.Views!.Revision);
+        // Post, redirect, get: a reload does not post again, and the page shows what is stored.
+        return Results.Redirect($"/views/{Uri.EscapeDataString(token)}?saved=1", permanent: false, preserveMethod: false);
+    }
+
+    internal static async Task<ViewsSubject?> ResolveAsync(string? token, ParentViewsService views, ILogger logger, CancellationToken cancellationToken)
+    {
+        var read = views.ReadLink(token);
+        if (!read.IsValid)
+        {
+            Log.LinkRefused(logger, read.Problem.ToString());
+            return null;
+        }
+        var subject = await views.FindAsync(read.Link!, cancellationToken);
+        if (subject is null)
+        {
+            Log.LinkRefused(logger, "NotFound");
+        }
+        return subject;
+    }
+
+    private static IResult FormPage(HttpContext http, string token, ViewsSubject subject, IAntiforgery antiforgery, string? banner)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        var card = ParentViewsCards.Views(subject.CardInput(token)).ToJson();
+        Secure(http);
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.Content(ViewsPage.Form(card, tokens.FormFieldName, tokens.RequestToken!, banner), "text/html; charset=utf-8");
+    }
+
+    private static IResult ProblemPage(HttpContext http, ViewsOptions options)
+    {
+        Secure(http);
+        return Results.Content(
+            ViewsPage.Problem(ParentViewsText.Get("LinkProblemTitle"), ParentViewsText.Get("LinkProblemBody"), options.OfficeContact),
+            "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
+    }
+
+    private static void Secure(HttpContext http)
+    {
+        http.Response.Headers.ContentSecurityPolicy = ViewsPage.ContentSecurityPolicy;
+        http.Response.Headers.XContentTypeOptions = "nosniff";
+        http.Response.Headers["Referrer-Policy"] = "no-referrer";
+    }
+}

@@ -1,0 +1,54 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Options;
+using SendPlans.Bot.DataProtection;
+using SendPlans.Bot.Hosting;
+using SendPlans.Cards.Views;
+
+namespace SendPlans.Bot.Views;
+
+public static class ViewsExtensions
+{
+    /// <summary>Parents' views: the store, the rules, the Teams card actions and the web form's limits.</summary>
+    public static WebApplicationBuilder AddViews(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<ViewsOptions>().BindConfiguration(ViewsOptions.Section)
+            .Validate(o => !string.IsNullOrWhiteSpace(o.OfficeContact), "Views:OfficeContact must say how to reach the school.")
+            .Validate(o => o.PermitsPerMinute > 0, "Views:PermitsPerMinute must be more than zero.")
+            .ValidateOnStart();
+        services.AddSingleton<ParentViewsStore>();
+        services.AddSingleton<ParentViewsService>();
+        services.AddSingleton<IPupilDataEraser, ParentViewsEraser>();
+        services.AddScoped<ViewsHandlers>();
+        services.AddAntiforgery();
+        services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (rejected, cancellationToken) =>
+            {
+                rejected.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
+                return new ValueTask(rejected.HttpContext.Response.WriteAsync(ParentViewsText.Get("TooMany"), cancellationToken));
+            };
+            o.AddPolicy(ViewsEndpoints.RateLimitPolicy, http =>
+            {
+                var permits = http.RequestServices.GetRequiredService<IOptions<ViewsOptions>>().Value.PermitsPerMinute;
+                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
+            });
+        });
+        services.AddBotRoutes(router => router
+            .OnAdaptiveCardAction(ParentViewsFields.SubmitVerb, (context, action, ct) => Handlers(context).SubmitAsync(context, action, ct))
+            .OnAdaptiveCardAction(ParentViewsFields.EditVerb, (context, action, ct) => Handlers(context).EditAsync(context, action, ct)));
+        return builder;
+    }
+
+    public static WebApplication MapViews(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        app.UseAntiforgery();
+        app.MapViewsForm();
+        return app;
+    }
+
+    private static ViewsHandlers Handlers(Infrastructure.BotFramework.TurnContext context) => context.Services.GetRequiredService<ViewsHandlers>();
+}

@@ -1,0 +1,53 @@
+using System.Net;
+using System.Text;
+using SendPlans.Cards.Views;
+
+namespace SendPlans.Bot.Views;
+
+/// <summary>
+/// The parent web form's HTML: a shell around the card JSON, which the official adaptivecards
+/// renderer (served from our own origin) draws. No data is written into the HTML except the card.
+/// </summary>
+public static class ViewsPage
+{
+    /// <summary>Scripts from our origin only; the renderer sets inline styles, so those are allowed.</summary>
+    public const string ContentSecurityPolicy =
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    public static string Form(string cardJson, string antiforgeryField, string antiforgeryToken, string? banner)
+    {
+        var html = new StringBuilder(4096 + cardJson.Length);
+        Head(html, ParentViewsText.Get("PageTitle"));
+        html.Append("<main>");
+        if (banner is not null)
+        {
+            html.Append("<p class=\"banner\" role=\"status\">").Append(WebUtility.HtmlEncode(banner)).Append("</p>");
+        }
+        html.Append("<div id=\"card\"></div>")
+            .Append("<form id=\"views-form\" method=\"post\"><input type=\"hidden\" name=\"")
+            .Append(WebUtility.HtmlEncode(antiforgeryField)).Append("\" value=\"").Append(WebUtility.HtmlEncode(antiforgeryToken))
+            .Append("\"><input type=\"hidden\" name=\"answers\" value=\"\"></form>")
+            .Append("<noscript><p>").Append(WebUtility.HtmlEncode(ParentViewsText.Get("LinkProblemBody"))).Append("</p></noscript>")
+            // System.Text.Json escapes <, > and & by default, so the JSON cannot close this element.
+            .Append("<script type=\"application/json\" id=\"card-json\">").Append(cardJson).Append("</script>")
+            .Append("<script src=\"/views/assets/adaptivecards.min.js\"></script><script src=\"/views/assets/views.js\"></script>")
+            .Append("</main></body></html>");
+        return html.ToString();
+    }
+
+    /// <summary>The page for any link that does not work: the school's contact details, nothing about the pupil.</summary>
+    public static string Problem(string title, string body, string contact)
+    {
+        var html = new StringBuilder(2048);
+        Head(html, title);
+        html.Append("<main><h1>").Append(WebUtility.HtmlEncode(title)).Append("</h1><p>").Append(WebUtility.HtmlEncode(body))
+            .Append("</p><p class=\"contact\">").Append(WebUtility.HtmlEncode(contact)).Append("</p></main></body></html>");
+        return html.ToString();
+    }
+
+    private static void Head(StringBuilder html, string title) => html
+        .Append("<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">")
+        .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\">")
+        .Append("<title>").Append(WebUtility.HtmlEncode(title)).Append("</title>")
+        .Append("<link rel=\"stylesheet\" href=\"/views/assets/views.css\"></head><body>");
+}

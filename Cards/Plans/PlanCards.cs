@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using SendPlans.Cards.Model;
+
+namespace SendPlans.Cards.Plans;
+
+/// <summary>A target as the teacher writes it.</summary>
+public sealed record PlanTargetInput(string AreaOfNeed, string Target, string HowSchoolHelps, string HowWeKnow);
+
+/// <summary>One parent's views as the plan card shows them; null answers mean not given yet.</summary>
+public sealed record ParentViewsSummary(string Relationship, IReadOnlyList<(string Question, string Answer)>? Answers)
+{
+    /// <summary>The data of a "fill in for them" button (views/edit), for staff on the phone with the parent; null hides it.</summary>
+    public JsonObject? FillInData { get; init; }
+}
+
+/// <summary>What the teacher's plan card shows before the meeting.</summary>
+public sealed record PlanCardInput(
+    string PupilName,
+    string YearGroup,
+    string TermName,
+    IReadOnlyList<PlanTargetInput> Targets,
+    IReadOnlyList<ParentViewsSummary> ParentViews,
+    IReadOnlyList<(string Question, string Answer)>? PupilVoice,
+    JsonObject ActionData,
+    string? Notice = null);
+
+/// <summary>The input ids of the plan card.</summary>
+public static class PlanFields
+{
+    public const string SaveVerb = "plan/save";
+    public const string VoiceVerb = "voice/open";
+
+    /// <summary>Opens the parent views card itself (the same verb the thank-you card's "Change my answers" uses).</summary>
+    public const string FillInVerb = "views/edit";
+    public const int Slots = 4;
+
+    public static string Area(int i) => $"area{i}";
+    public static string Target(int i) => $"target{i}";
+    public static string Help(int i) => $"help{i}";
+    public static string Know(int i) => $"know{i}";
+}
+
+/// <summary>The plan for the teacher: targets to write or edit, and the parent's and pupil's views beside them.</summary>
+public static class PlanCards
+{
+    public static AdaptiveCard Plan(PlanCardInput input)
+    {
+        var body = new List<CardElement>
+        {
+            TextBlock.Heading($"Plan for {input.PupilName}"),
+            TextBlock.Subtle($"{input.YearGroup} · {input.TermName} term"),
+        };
+        if (input.Notice is not null)
+        {
+            body.Add(new TextBlock(input.Notice) { Color = TextColor.Good, Weight = TextWeight.Bolder });
+        }
+        body.Add(Section("Parents' views"));
+        if (input.ParentViews.Count == 0)
+        {
+            body.Add(Missing("No contact with parental responsibility."));
+        }
+        foreach (var parent in input.ParentViews)
+        {
+            body.Add(new TextBlock(parent.Relationship) { Weight = TextWeight.Bolder });
+            body.Add(parent.Answers is { Count: > 0 } answers ? Facts(answers) : Missing("Not given yet."));
+            if (parent.FillInData is { } fillIn)
+            {
+                body.Add(new ActionSet([new ExecuteAction(PlanFields.FillInVerb) { Title = $"Fill in with the {parent.Relationship.ToLowerInvariant()} (phone call)", Data = (JsonObject)fillIn.DeepClone() }]));
+            }
+        }
+        body.Add(Section("Pupil's voice"));
+        body.Add(input.PupilVoice is { Count: > 0 } voice ? Facts(voice) : Missing("Not captured yet."));
+        body.Add(Section($"Targets ({input.Targets.Count} of 2 to 4)"));
+        for (var i = 0; i < PlanFields.Slots; i++)
+        {
+            var t = i < input.Targets.Count ? input.Targets[i] : null;
+            body.Add(new Container([
+                new TextBlock($"Target {i + 1}") { Weight = TextWeight.Bolder },
+                Text(PlanFields.Target(i), "The target in plain words", t?.Target),
+                Text(PlanFields.Area(i), "Area of need", t?.AreaOfNeed),
+                Text(PlanFields.Help(i), "How school will help", t?.HowSchoolHelps),
+                Text(PlanFields.Know(i), "How we'll know it's achieved", t?.HowWeKnow),
+            ])
+            { Style = ContainerStyle.Emphasis, Spacing = Spacing.Medium });
+        }
+        return new AdaptiveCard
+        {
+            Body = body,
+            Actions =
+            [
+                new ExecuteAction(PlanFields.SaveVerb) { Title = "Save targets", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "auto", Style = "positive" },
+                new ExecuteAction(PlanFields.VoiceVerb) { Title = "Capture pupil's voice", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "none" },
+            ],
+            FallbackText = $"Plan for {input.PupilName}",
+        };
+    }
+
+    private static TextBlock Section(string text) =>
+        new(text) { Size = TextSize.Medium, Weight = TextWeight.Bolder, Separator = true, Spacing = Spacing.Large };
+
+    private static TextBlock Missing(string text) => new(text) { Color = TextColor.Attention };
+
+    private static FactSet Facts(IReadOnlyList<(string Question, string Answer)> answers) =>
+        new([.. answers.Select(a => new Fact(a.Question, a.Answer))]);
+
+    private static TextInput Text(string id, string label, string? value) =>
+        new() { Id = id, Label = label, Value = value, MaxLength = 500 };
+}

@@ -1,0 +1,70 @@
+using System.Text.Json.Nodes;
+using SendPlans.Cards.Model;
+
+namespace SendPlans.Cards.Plans;
+
+/// <summary>A question for a young child, answered with one of a few big emoji choices.</summary>
+public sealed record PictureQuestion(string Id, string Text, IReadOnlyList<(string Emoji, string Word)> Choices);
+
+public sealed record PupilVoiceCardInput(string PupilFirstName, IReadOnlyDictionary<string, string> Answers, JsonObject ActionData);
+
+/// <summary>The input ids of the pupil voice cards.</summary>
+public static class PupilVoiceFields
+{
+    public const string SaveVerb = "voice/save";
+    public const string AdultNote = "adultNote";
+    public const string GoodAt = "goodAt";
+    public const string FindHard = "findHard";
+    public const string HelpsMe = "helpsMe";
+    public const string MyTarget = "myTarget";
+
+    public static IReadOnlyList<(string Id, string Label)> Older { get; } =
+    [
+        (GoodAt, "What I'm good at"),
+        (FindHard, "What I find hard"),
+        (HelpsMe, "What helps me"),
+        (MyTarget, "My target in my own words"),
+    ];
+}
+
+/// <summary>The pupil's voice, captured in Teams by the teacher or a TA before the meeting.</summary>
+public static class PupilVoiceCards
+{
+    /// <summary>Early years and key stage 1: big emoji choices for a tablet, with an adult beside the child.</summary>
+    public static AdaptiveCard EarlyYears(PupilVoiceCardInput input, IReadOnlyList<PictureQuestion> questions)
+    {
+        var body = new List<CardElement>
+        {
+            TextBlock.Heading($"{input.PupilFirstName}'s voice"),
+            TextBlock.Subtle("Read each question out and let the child tap a face."),
+        };
+        foreach (var q in questions)
+        {
+            body.Add(new TextBlock(q.Text) { Size = TextSize.ExtraLarge, Weight = TextWeight.Bolder, Spacing = Spacing.Large });
+            body.Add(new ChoiceSetInput([.. q.Choices.Select(c => new Choice($"{c.Emoji}  {c.Word}", c.Word.ToLowerInvariant()))])
+            {
+                Id = q.Id,
+                Label = q.Text,
+                Style = "expanded",
+                Value = input.Answers.GetValueOrDefault(q.Id),
+            });
+        }
+        body.Add(new TextInput { Id = PupilVoiceFields.AdultNote, Label = "Adult's note (optional)", IsMultiline = true, MaxLength = 1000, Value = input.Answers.GetValueOrDefault(PupilVoiceFields.AdultNote) });
+        return Card(body, input);
+    }
+
+    /// <summary>Key stage 2 and older: four questions in the pupil's own words.</summary>
+    public static AdaptiveCard Older(PupilVoiceCardInput input)
+    {
+        var body = new List<CardElement> { TextBlock.Heading($"{input.PupilFirstName}'s voice"), TextBlock.Subtle("Write down what the pupil says, in their words.") };
+        body.AddRange(PupilVoiceFields.Older.Select(f => new TextInput { Id = f.Id, Label = f.Label, IsMultiline = true, MaxLength = 1000, Value = input.Answers.GetValueOrDefault(f.Id) }));
+        return Card(body, input);
+    }
+
+    private static AdaptiveCard Card(List<CardElement> body, PupilVoiceCardInput input) => new()
+    {
+        Body = body,
+        Actions = [new ExecuteAction(PupilVoiceFields.SaveVerb) { Title = "Save", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "auto", Style = "positive" }],
+        FallbackText = $"{input.PupilFirstName}'s voice",
+    };
+}

@@ -1,0 +1,84 @@
+using Microsoft.Playwright;
+using SendPlans.Tests.Support;
+
+namespace SendPlans.Tests.Views;
+
+/// <summary>The parent web form in real Chromium, against the bot on a loopback port and Azurite.</summary>
+public sealed class ParentFormBrowserTests(ViewsSchool school) : IClassFixture<ViewsSchool>
+{
+    [Fact]
+    public async Task Form_SignedLinkFilledInAndSent_ViewsInAzuriteAndShownOnReopen()
+    {
+        var token = await school.LinkAsync(ViewsSchool.Oliver, 1);
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync();
+
+        await page.GotoAsync($"{school.Url}/views/{token}");
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "What worries you?" }).FillAsync("Lunch times are loud.");
+        await page.GetByRole(AriaRole.Checkbox, new() { Name = "Please email me the notes after the meeting." }).CheckAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send my answers" }).ClickAsync();
+        await page.WaitForSelectorAsync(".banner");
+
+        var stored = await school.Store.GetAsync(ViewsSchool.School, school.Open.Id, ViewsSchool.Oliver, "1", default);
+        stored!.Answers.Should().Contain("worries", "Lunch times are loud.").And.Contain("emailConsent", "true");
+        (await page.TextContentAsync(".banner")).Should().Be("Thank you. We have your answers.");
+        await page.GotoAsync($"{school.Url}/views/{token}");
+        (await page.GetByRole(AriaRole.Textbox, new() { Name = "What worries you?" }).InputValueAsync()).Should().Be("Lunch times are loud.");
+    }
+
+    [Fact]
+    public async Task Form_KeyboardOnly_AnswersSent()
+    {
+        var token = await school.LinkAsync(ViewsSchool.Amelia, 1);
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync();
+        await page.GotoAsync($"{school.Url}/views/{token}");
+
+        // Tab to the first "Do you agree?" choice, pick "Yes" with the space bar, type a comment.
+        await TabUntilAsync(page, "el => el.type === 'radio'");
+        await page.Keyboard.PressAsync("Space");
+        await TabUntilAsync(page, "el => el.tagName === 'TEXTAREA'");
+        await page.Keyboard.TypeAsync("Keyboard only");
+        await TabUntilAsync(page, "el => el.tagName === 'BUTTON' && el.textContent.trim() === 'Send my answers'");
+        await page.Keyboard.PressAsync("Enter");
+        await page.WaitForSelectorAsync(".banner");
+
+        var stored = await school.Store.GetAsync(ViewsSchool.School, school.Open.Id, ViewsSchool.Amelia, "1", default);
+        stored!.Answers.Should().Contain("agree0", "yes").And.Contain("comment0", "Keyboard only");
+    }
+
+    [Fact]
+    public async Task Form_PhoneScreen360_NoSidewaysScrollEveryInputLabelledAndScreenshot()
+    {
+        var token = await school.LinkAsync(ViewsSchool.Amelia, 1);
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 360, Height = 740 }, DeviceScaleFactor = 2 });
+
+        await page.GotoAsync($"{school.Url}/views/{token}");
+        await page.WaitForSelectorAsync(".ac-adaptiveCard");
+
+        (await page.EvaluateAsync<int>("document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(360);
+        var unlabelled = await page.EvaluateAsync<string[]>("""
+            [...document.querySelectorAll('input:not([type=hidden]), textarea, select')]
+              .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby'))
+              .map(el => el.id || el.name || el.outerHTML.slice(0, 80))
+            """);
+        unlabelled.Should().BeEmpty();
+        var file = Path.Combine(Environment.GetEnvironmentVariable("SENDPLANS_CARD_IMAGES") is { } dir ? Path.Combine(dir, "..") : Path.Combine(Paths.RepoRoot, "artifacts"), "views-form-360.png");
+        await page.ScreenshotAsync(new() { Path = file, FullPage = true });
+        new FileInfo(file).Length.Should().BeGreaterThan(10_000);
+    }
+
+    private static async Task TabUntilAsync(IPage page, string test)
+    {
+        for (var i = 0; i < 80; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<bool>($"(({test}))(document.activeElement)"))
+            {
+                return;
+            }
+        }
+        throw new InvalidOperationException("The keyboard never reached: " + test);
+    }
+}

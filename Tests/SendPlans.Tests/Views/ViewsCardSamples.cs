@@ -1,0 +1,56 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using SendPlans.Cards.Model;
+using SendPlans.Cards.Plans;
+using SendPlans.Cards.Views;
+
+namespace SendPlans.Tests.Views;
+
+/// <summary>The views cards with realistic data; CardSamples lists them with every other card.</summary>
+public static class ViewsCardSamples
+{
+    public static IReadOnlyList<ParentViewsTarget> Targets { get; } =
+    [
+        new("Reading", "Sam will read a short book with a grown-up and talk about it.", "Sam reads with Mrs Shah three times a week.", "Sam can tell us what happened in the book."),
+        new("Talking and listening", "Sam will ask for help with words, not by leaving the room.", "We use a help card on Sam's desk.", "Sam uses the card most days."),
+        new("Feelings", "Sam will tell an adult when he feels upset.", "Sam has a calm corner and a daily check-in.", "Fewer times out of class each week."),
+    ];
+
+    public static IReadOnlyDictionary<string, string> Answers { get; } = new Dictionary<string, string>
+    {
+        ["agree0"] = "yes",
+        ["comment0"] = "He likes books about animals.",
+        ["agree1"] = "notSure",
+        ["agree2"] = "yes",
+        ["goingWell"] = "He sleeps better and likes to help cook.",
+        ["worries"] = "Break times. He says other children leave him out.",
+        ["workOn"] = "Making friends.",
+        ["language"] = "Polish",
+        ["interpreter"] = "true",
+        ["hardTimes"] = "Mornings before 10",
+        ["emailConsent"] = "true",
+    };
+
+    public static ParentViewsCardInput Input(IReadOnlyDictionary<string, string>? answers = null, bool canChange = true) =>
+        new("Sam", new DateOnly(2026, 12, 11), Targets, answers ?? new Dictionary<string, string>(),
+            new JsonObject { ["link"] = "sample" }, canChange, CultureInfo.GetCultureInfo("en-GB"));
+
+    public static IReadOnlyList<(string Name, AdaptiveCard Card)> All { get; } =
+    [
+        ("parent-views", ParentViewsCards.Views(Input())),
+        ("parent-views-answered", ParentViewsCards.Views(Input(Answers))),
+        ("parent-views-closed", ParentViewsCards.Views(Input(Answers, canChange: false))),
+        ("parent-views-thanks", ParentViewsCards.Thanks(Input(Answers))),
+        ("plan-teacher", PlanCards.Plan(new PlanCardInput("Sam Carter", "Year 3", "2026-27-autumn",
+            [.. Targets.Select(t => new PlanTargetInput(t.AreaOfNeed, t.Target, t.HowSchoolHelps, t.HowWeKnow))],
+            [new("Mother", [("Target 1", "yes: He likes books about animals."), ("Worries", "Break times."), ("Interpreter", "true")]), new("Father", null) { FillInData = new JsonObject { ["link"] = "sample" } }],
+            [("What I'm good at", "Drawing dinosaurs"), ("What I find hard", "Writing long bits")],
+            new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }, "Targets saved."))),
+        ("plan-teacher-nothing-yet", PlanCards.Plan(new PlanCardInput("Sam Carter", "Year 3", "2026-27-autumn", [], [], null,
+            new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }))),
+        ("pupil-voice-early-years", PupilVoiceCards.EarlyYears(new PupilVoiceCardInput("Amelia", new Dictionary<string, string> { ["q-class"] = "happy" },
+            new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }), SendPlans.Bot.Plans.QuestionBank.Default)),
+        ("pupil-voice-older", PupilVoiceCards.Older(new PupilVoiceCardInput("Sam", new Dictionary<string, string> { ["goodAt"] = "Drawing dinosaurs" },
+            new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }))),
+    ];
+}

@@ -1,0 +1,65 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using SendPlans.Bot.ParentLinks;
+using SendPlans.Bot.Roster;
+using SendPlans.Bot.Roster.Import;
+using SendPlans.Bot.Terms;
+using SendPlans.Bot.Views;
+using SendPlans.Tests.Support;
+
+namespace SendPlans.Tests.Views;
+
+/// <summary>
+/// The bot on a real loopback port with Azurite, the sample school "oak", this term (deadline
+/// in the future), last summer (deadline passed) and a plan with two targets for Amelia.
+/// </summary>
+public sealed class ViewsSchool : IAsyncLifetime
+{
+    public const string School = "oak";
+    public const string Amelia = "P823204124001";
+    public const string Oliver = "D823204124002";
+    public static readonly RosterReader System = RosterReader.System("test");
+
+    public BotFactory Bot { get; private set; } = null!;
+    public string Url { get; private set; } = "";
+    public Term Open { get; } = new(School, "2026-27", TermName.Autumn, new(2026, 9, 3), new(2026, 12, 18), new(2026, 10, 26), new(2026, 10, 30), [],
+        new(2026, 11, 2), new(2026, 12, 4), new(2026, 12, 11));
+    public Term Past { get; } = new(School, "2025-26", TermName.Summer, new(2026, 4, 20), new(2026, 7, 22), new(2026, 5, 25), new(2026, 5, 29), [],
+        new(2026, 6, 1), new(2026, 7, 3), new(2026, 7, 10));
+
+    public ParentViewsService Service => Bot.Services.GetRequiredService<ParentViewsService>();
+    public ParentViewsStore Store => Bot.Services.GetRequiredService<ParentViewsStore>();
+    public ParentLinkTokens Tokens => Bot.Services.GetRequiredService<ParentLinkTokens>();
+
+    public async Task InitializeAsync()
+    {
+        Bot = await BotFactory.StartAsync(settings: new() { ["Views:PermitsPerMinute"] = "100000" });
+        Bot.UseKestrel(0);
+        Bot.StartServer();
+        Url = Bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        var importer = Bot.Services.GetRequiredService<RosterImporter>();
+        (await importer.ImportAsync(School, RosterFiles.Samples(), dryRun: false, default)).Problems.Should().BeEmpty();
+        var calendar = Bot.Services.GetRequiredService<SchoolCalendarStore>();
+        Open.Problems().Should().BeEmpty();
+        Past.Problems().Should().BeEmpty();
+        await calendar.CreateTermsAsync([Open, Past], default);
+        var roster = Bot.Services.GetRequiredService<RosterStore>();
+        foreach (var term in new[] { Open, Past })
+        {
+            await roster.CreatePlanAsync(System, new Plan(School, Amelia, term.Id, PlanStatus.Draft,
+            [
+                new PlanTarget("Amelia will ask for help with a picture card.") { AreaOfNeed = "Talking", HowSchoolHelps = "A help card on her desk.", HowWeKnow = "She uses it most days." },
+                new PlanTarget("Amelia will read a short book with an adult.") { AreaOfNeed = "Reading", HowSchoolHelps = "Reading with Mrs Shah three times a week.", HowWeKnow = "She can say what happened." },
+            ]), default);
+        }
+    }
+
+    public async Task DisposeAsync() => await Bot.DisposeAsync();
+
+    public async Task<Contact> ContactAsync(string upn, int priority) =>
+        (await Bot.Services.GetRequiredService<RosterStore>().GetContactsAsync(System, School, upn, default)).Single(c => c.Priority == priority);
+
+    public async Task<string> LinkAsync(string upn = Amelia, int priority = 1, Term? term = null) =>
+        Service.CreateLink(await ContactAsync(upn, priority), term ?? Open)!;
+}

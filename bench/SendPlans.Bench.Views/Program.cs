@@ -1,0 +1,188 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using SendPlans.Bot.ParentLinks;
+using SendPlans.Bot.Roster;
+using SendPlans.Bot.Roster.Import;
+using SendPlans.Bot.Terms;
+using SendPlans.Bot.Views;
+
+namespace SendPlans.Bench.Views;
+
+// The parent views figures, against the real bot on a loopback port and a private Azurite:
+//   1. the form page at 200 requests a second, open loop: p99 latency (target <= 5 ms)
+//   2. first render in Chromium over loopback, navigation to drawn card (target <= 1 s)
+//   3. a submission through the views service with Azurite (target p99 <= 30 ms)
+// Usage: dotnet run -c Release --project bench/SendPlans.Bench.Views [-- --seconds 10 --rate 200 --submissions 500]
+
+internal static class Bench
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var seconds = Option(args, "--seconds", 10);
+        var submissions = Option(args, "--submissions", 500);
+        var rate = Option(args, "--rate", 200);
+        var root = FindRoot();
+        var port = FreePort();
+        using var azurite = Process.Start(new ProcessStartInfo(Path.Combine(root, "node_modules", ".bin", "azurite-table"),
+            ["--tableHost", "127.0.0.1", "--tablePort", port.ToString(), "--inMemoryPersistence", "--silent", "--disableTelemetry", "--skipApiVersionCheck"])
+            { RedirectStandardOutput = true, RedirectStandardError = true })!;
+        try
+        {
+            await using var bot = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+            {
+                b.UseSetting("Storage:ConnectionString", $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;");
+                b.UseContentRoot(Path.Combine(root, "Bot"));
+        b.UseSetting("Views:PermitsPerMinute", "1000000");
+                b.UseSetting("Outbox:RunDispatcher", "false");
+                b.UseSetting("Logging:LogLevel:Default", "Warning");
+            });
+            bot.UseKestrel(0);
+            await WaitForAzuriteAsync(port);
+            bot.StartServer();
+            var url = bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+            var token = await SeedAsync(bot.Services, root);
+
+            // 1. The form page, open loop: a request starts every 1/rate seconds whatever the others do.
+            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(url) };
+            for (var i = 0; i < 200; i++)
+            {
+                (await http.GetAsync($"/views/{token}")).EnsureSuccessStatusCode();
+            }
+            var latencies = new List<double>();
+            var started = Stopwatch.StartNew();
+            var requests = new List<Task>();
+            var total = seconds * rate;
+            for (var i = 0; i < total; i++)
+            {
+                var due = TimeSpan.FromMilliseconds(i * 1000.0 / rate);
+                if (due - started.Elapsed is { TotalMilliseconds: > 0 } wait)
+                {
+                    await Task.Delay(wait);
+                }
+                requests.Add(Task.Run(async () =>
+                {
+                    var t = Stopwatch.GetTimestamp();
+                    using var response = await http.GetAsync($"/views/{token}");
+                    await response.Content.ReadAsByteArrayAsync();
+                    var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                    lock (latencies) { latencies.Add(ms); }
+                }));
+            }
+            await Task.WhenAll(requests);
+            Console.WriteLine($"form page GET at {rate}/s for {seconds} s: {latencies.Count} requests, p50 {P(latencies, 50):F2} ms, p99 {P(latencies, 99):F2} ms, max {latencies.Max():F2} ms (client-measured over loopback, includes the client)");
+
+            // 2. First render in Chromium: a fresh context each time, so nothing is cached.
+            using var playwright = await Playwright.CreateAsync();
+            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"] });
+            var renders = new List<double>();
+            for (var i = 0; i < 11; i++)
+            {
+                await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 360, Height = 740 } });
+                var page = await context.NewPageAsync();
+                var t = Stopwatch.GetTimestamp();
+                await page.GotoAsync($"{url}/views/{token}");
+                await page.WaitForSelectorAsync(".ac-adaptiveCard");
+                if (i > 0)
+                {
+                    renders.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                }
+            }
+            Console.WriteLine($"first render in Chromium (cold context, 10 runs): median {P(renders, 50):F0} ms, max {renders.Max():F0} ms");
+
+            // 3. Submissions: each one changes the answers, so each is a read and a conditional write in Azurite.
+            var service = bot.Services.GetRequiredService<ParentViewsService>();
+            var subject = (await service.FindAsync(service.ReadLink(token).Link!, default))!;
+            var writes = new List<double>();
+            for (var i = 0; i < submissions + 50; i++)
+            {
+                var t = Stopwatch.GetTimestamp();
+                await service.SubmitAsync(subject, new JsonObject { ["worries"] = $"answer {i}", ["agree0"] = "yes" }, default);
+                if (i >= 50)
+                {
+                    writes.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                }
+            }
+            Console.WriteLine($"submission with Azurite ({submissions}, one at a time): p50 {P(writes, 50):F2} ms, p99 {P(writes, 99):F2} ms, max {writes.Max():F2} ms");
+            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+            return 0;
+        }
+        finally
+        {
+            azurite.Kill(entireProcessTree: true);
+        }
+    }
+
+    static async Task<string> SeedAsync(IServiceProvider services, string root)
+    {
+        var files = new[] { "pupils.csv", "contacts.csv", "staff.csv" }.Select(n => new RosterFileInput(n, File.ReadAllBytes(Path.Combine(root, "docs", "samples", n)))).ToList();
+        await services.GetRequiredService<RosterImporter>().ImportAsync("oak", files, dryRun: false, default);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var term = new Term("oak", AcademicYears.For(today), TermName.Autumn, today.AddDays(-30), today.AddDays(30), today.AddDays(-20), today.AddDays(-16), [],
+            today.AddDays(-10), today.AddDays(10), today.AddDays(14));
+        await services.GetRequiredService<SchoolCalendarStore>().CreateTermsAsync([term], default);
+        var reader = RosterReader.System("bench");
+        var roster = services.GetRequiredService<RosterStore>();
+        await roster.CreatePlanAsync(reader, new Plan("oak", "P823204124001", term.Id, PlanStatus.Draft,
+        [
+            new PlanTarget("Amelia will ask for help with a picture card.") { AreaOfNeed = "Talking", HowSchoolHelps = "A help card.", HowWeKnow = "She uses it most days." },
+            new PlanTarget("Amelia will read a short book with an adult.") { AreaOfNeed = "Reading", HowSchoolHelps = "Reading three times a week.", HowWeKnow = "She can say what happened." },
+        ]), default);
+        var contact = (await roster.GetContactsAsync(reader, "oak", "P823204124001", default)).First(c => c.ParentalResponsibility);
+        return services.GetRequiredService<ParentViewsService>().CreateLink(contact, term)!;
+    }
+
+    static double P(List<double> values, int percentile)
+    {
+        var sorted = values.Order().ToList();
+        return sorted[Math.Clamp((int)Math.Ceiling(percentile / 100.0 * sorted.Count) - 1, 0, sorted.Count - 1)];
+    }
+
+    static int Option(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
+    }
+
+    static string FindRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SendPlans.Bot.sln")))
+        {
+            dir = dir.Parent;
+        }
+        return dir?.FullName ?? throw new InvalidOperationException("Run the benchmark from inside the repository.");
+    }
+
+    static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    static async Task WaitForAzuriteAsync(int port)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        throw new InvalidOperationException("Azurite did not start.");
+    }
+}
