@@ -1,3 +1,4 @@
+using SendPlans.Bot.Booking;
 using SendPlans.Bot.Cli;
 using SendPlans.Bot.Conversation;
 using SendPlans.Bot.Hosting;
@@ -10,6 +11,7 @@ builder.AddBotHosting();
 builder.AddConversation();
 builder.AddParentLinks();
 builder.AddRoster();
+builder.AddBooking();
 builder.AddCommandLine(args);
 
 var app = builder.Build();
@@ -20,6 +22,7 @@ if (await app.RunCommandAsync(args))
 }
 
 app.MapBotEndpoints();
+app.MapBooking();
 
 app.Run();
 

@@ -159,6 +159,11 @@ public sealed class CommandLine(IServiceProvider services, TextWriter output, Te
     private async Task<int> SeedDemoAsync(CancellationToken cancellationToken)
     {
         var seeded = await services.GetRequiredService<DemoSchoolSeeder>().SeedIfEmptyAsync(cancellationToken);
+        // Busy times are seeded every time (once each): a store seeded before they existed gets them too.
+        if (services.GetService<Booking.DemoBusyTimes>() is { } busy)
+        {
+            await busy.SeedAsync(cancellationToken);
+        }
         await output.WriteLineAsync(seeded
             ? $"Seeded the demo school '{DemoSchool.Id}': {DemoSchool.Name}."
             : $"The demo school '{DemoSchool.Id}' is already in the store; nothing changed.");

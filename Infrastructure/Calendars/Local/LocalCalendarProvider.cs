@@ -250,6 +250,17 @@ public sealed class LocalCalendarProvider(TableStorage storage, LocalOutbox outb
         return found.HasValue ? StoredEvent.From(found.Value!).ToPublic() : null;
     }
 
+    /// <summary>A stored event found by its id alone, for the local join page; null when there is none.</summary>
+    public async Task<LocalCalendarEvent?> FindEventByIdAsync(string eventId, CancellationToken cancellationToken = default)
+    {
+        var table = await storage.GetTableAsync(EventsTable, cancellationToken);
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {eventId}"), maxPerPage: 1, cancellationToken: cancellationToken))
+        {
+            return StoredEvent.From(row).ToPublic();
+        }
+        return null;
+    }
+
     /// <summary>Every stored event of an organizer, cancelled ones included.</summary>
     public async Task<IReadOnlyList<LocalCalendarEvent>> ListEventsAsync(string organizer, CancellationToken cancellationToken = default)
     {

@@ -1,3 +1,4 @@
+using SendPlans.Cards.Booking;
 using SendPlans.Cards.Conversation;
 using SendPlans.Cards.Model;
 
@@ -18,5 +19,39 @@ public static class CardSamples
             [new("help", "See what I can do for you.")], IsKnownStaff: false))),
         ("welcome-personal", ConversationCards.Welcome(new WelcomeCardInput("Oakfield Primary", IsChannel: false))),
         ("welcome-channel", ConversationCards.Welcome(new WelcomeCardInput("Oakfield Primary", IsChannel: true))),
+        ("booking-proposal", BookingCards.Proposal(new ProposalCardInput("2026-27-autumn", "Proposed plan meetings",
+            "4 pupils on the SEN register in your classes. Meetings run from Monday 2 November to Friday 4 December; the deadline is Friday 11 December. Check the times, then press Book all to invite the parents.",
+            [
+                new("P823204124001", "Amelia Hartley", "Mother and Father", "Tue 10 Nov, 08:45–09:00", "Proposed", ["No email for the father"],
+                    [("Wed 11 Nov, 12:00–12:15", "202611111200"), ("Thu 12 Nov, 14:30–14:45", "202611121430"), ("Fri 13 Nov, 15:20–15:35", "202611131520")], null),
+                new("D823204123001", "Isla Kowalska", "Mother", "Wed 11 Nov, 12:00–12:30", "ParentChoosing", ["Interpreter needed (Polish)", "No email: phone or send a letter"],
+                    [("Thu 12 Nov, 12:00–12:30", "202611121200")], "The parent will choose: Wed 11 Nov, 12:00–12:30, Thu 12 Nov, 08:15–08:45, Mon 16 Nov, 15:30–16:00"),
+                new("T823204122001", "Noah Patel", "Mother", "Thu 12 Nov, 14:30–14:45", "LeftOut", ["Hard to attend: Any 09:00-15:00"], [], "Left out: Met the SENCo last week"),
+                new("D823204124002", "Oliver Nwosu", "Father", "No time found", "Unplaced", [], [], "Every free slot falls in the parent's hard-to-attend times."),
+            ],
+            "I could not find a time for 1 pupil: the reason is under each name."))),
+        ("booking-result", BookingCards.BookingResult(new ProposalCardInput("2026-27-autumn", "Plan meetings booked", "3 booked; 1 not booked yet.",
+            [
+                new("P823204124001", "Amelia Hartley", "Mother and Father", "Tue 10 Nov, 08:45–09:00", "Booked", [], [], "Booked; parents invited"),
+                new("D823204123001", "Isla Kowalska", "Mother", "Wed 11 Nov, 12:00–12:30", "ParentChoosingBooked", [], [], "Booked; the parent may choose another of 3 times"),
+                new("T823204122001", "Noah Patel", "Mother", "Thu 12 Nov, 14:30–14:45", "Proposed", [], [], "Not booked yet: the calendar did not answer"),
+            ],
+            "The calendar service is busy or could not be reached, so some meetings are not booked yet. Press Try again in a minute: meetings already booked will not be booked twice."), canRetry: true)),
+        ("my-meetings", BookingCards.MyMeetings(new MeetingListCardInput("2026-27-autumn", "Your plan meetings", "2 upcoming plan meetings this term. Parents are told when you move or cancel one.",
+            [
+                new("P823204124001", "Tue 10 Nov, 08:45–09:00", "Amelia Hartley", "Mother and Father · No email for the father", "https://teams.microsoft.com/l/meetup-join/19%3ameeting_demo", null,
+                    [("Wed 11 Nov, 12:00–12:15", "202611111200"), ("Fri 13 Nov, 15:20–15:35", "202611131520")]),
+                new("D823204123001", "Wed 11 Nov, 12:00–12:30", "Isla Kowalska", "Mother · Interpreter needed (Polish)", "https://teams.microsoft.com/l/meetup-join/19%3ameeting_demo2", null, []),
+            ],
+            "Moved to Wed 11 Nov, 12:00–12:15. The parent has been sent the new time."))),
+        ("deadline-watch", BookingCards.MeetingList(new MeetingListCardInput("2026-27-autumn", "Plan meetings still to book",
+            "The deadline for this term's plan meetings is Friday 11 December. These pupils have no meeting booked yet.",
+            [new("P823204124001", "", "Amelia Hartley", "Class RA · not booked", null, null, []), new("D823204124002", "", "Oliver Nwosu", "Class RB · not booked", null, null, [])], null),
+            "book my plan meetings")),
+        ("morning-list", BookingCards.MeetingList(new MeetingListCardInput("2026-27-autumn", "Today's plan meetings", "You have 2 plan meetings today, Tuesday 10 November.",
+            [
+                new("P823204124001", "08:45", "Amelia Hartley", "Read the parent's and pupil's views before you join", "https://teams.microsoft.com/l/meetup-join/19%3ameeting_demo", null, []),
+                new("D823204123001", "12:00", "Isla Kowalska", "Interpreter needed · Read the parent's and pupil's views before you join", "https://teams.microsoft.com/l/meetup-join/19%3ameeting_demo2", null, []),
+            ], null), "my meetings")),
     ];
 }

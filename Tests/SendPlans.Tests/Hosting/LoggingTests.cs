@@ -25,7 +25,8 @@ public sealed class LoggingTests
         await bot.Connector.WaitForAsync(3);
 
         capture.Lines.Should().NotBeEmpty();
-        var all = string.Join("\n", capture.Lines);
+        // The host logs its content root; a checkout whose path holds a secret word ("wt-booking") is not a leak.
+        var all = string.Join("\n", capture.Lines).Replace(Paths.RepoRoot, "<repo>", StringComparison.Ordinal);
         foreach (var secret in new[] { "Amelia", "Okonkwo", "amelia.mum@example.org", "Priya", "Ramanathan", "p.ramanathan", "book", "not-a-token" })
         {
             all.Should().NotContain(secret);

@@ -56,6 +56,12 @@ public sealed class StartupTests
     [InlineData("Bot:InvokeBudget", "00:00:09", "*Bot:InvokeBudget*")]
     [InlineData("Storage:ConnectionString", "", "*Storage:ConnectionString*")]
     [InlineData("Calendar:Provider", "Graph", "*Graph:TenantId is required*")]
+    [InlineData("Booking:DeadlineWarningDays", "0", "*Booking:DeadlineWarningDays must be 1 to 60*")]
+    [InlineData("Booking:InvokeWait", "00:00:06", "*Booking:InvokeWait*")]
+    [InlineData("Booking:ReminderLeadTimes:0", "-01:00:00", "*Booking:ReminderLeadTimes*")]
+    [InlineData("Booking:MorningListAt", "13:00:00", "*Booking:MorningListAt*")]
+    [InlineData("Booking:PublicBaseUrl", "not a url", "*Booking:PublicBaseUrl*")]
+    [InlineData("Booking:JobInterval", "00:00:01", "*Booking:JobInterval*")]
     public void Start_BadSetting_FailsNamingTheKey(string key, string value, string message)
     {
         using var factory = Host(new()
@@ -147,6 +153,7 @@ public sealed class StartupTests
             var builder = WebApplication.CreateBuilder();
             builder.Configuration.AddInMemoryCollection(settings);
             builder.AddBotHosting();
+            SendPlans.Bot.Booking.BookingExtensions.AddBooking(builder);
             _app = builder.Build();
             _app.Services.GetRequiredService<IStartupValidator>().Validate();
         }

@@ -54,6 +54,7 @@ public sealed class BotFactory : WebApplicationFactory<Program>
             ["Storage:TablePrefix"] = Azurite.NewPrefix(),
             ["Calendar:Provider"] = "Local",
             ["Outbox:RunDispatcher"] = "false",
+            ["Booking:RunJobs"] = "false",
         };
         foreach (var (key, value) in settings ?? [])
         {

@@ -294,6 +294,7 @@ public sealed class FakeGraph : IAsyncDisposable
             {
                 ("POST", "calendar/getschedule", _) => GetSchedule(body),
                 ("POST", "events", _) => Create(mailbox, body),
+                ("POST", "sendmail", _) => SendMail(mailbox, body),
                 ("GET", _, 4) when segments[2].Equals("events", StringComparison.OrdinalIgnoreCase) => Get(mailbox, segments[3]),
                 ("PATCH", _, 4) when segments[2].Equals("events", StringComparison.OrdinalIgnoreCase) => Update(mailbox, segments[3], body),
                 ("POST", _, 5) when segments[2].Equals("events", StringComparison.OrdinalIgnoreCase) && segments[4].Equals("cancel", StringComparison.OrdinalIgnoreCase) => Cancel(mailbox, segments[3]),
@@ -304,6 +305,23 @@ public sealed class FakeGraph : IAsyncDisposable
         {
             _inFlight.AddOrUpdate(mailbox, 0, (_, n) => n - 1);
         }
+    }
+
+    /// <summary>Messages sent with POST /users/{sender}/sendMail: the sender and the request body.</summary>
+    public IReadOnlyList<(string Sender, JsonNode Body)> SentMail => [.. _sentMail];
+
+    private readonly ConcurrentQueue<(string Sender, JsonNode Body)> _sentMail = new();
+
+    private (int, JsonNode?, int?) SendMail(string sender, JsonNode? body)
+    {
+        // The SDK writes the action's parameters as Graph's metadata names them ("Message"); Graph reads either case.
+        var message = body?["message"] ?? body?["Message"];
+        if (message?["toRecipients"] is not JsonArray { Count: > 0 })
+        {
+            return (400, Error("ErrorInvalidRecipients", "At least one recipient is not valid."), null);
+        }
+        _sentMail.Enqueue((sender, new JsonObject { ["message"] = message.DeepClone() }));
+        return (202, null, null);
     }
 
     private (int, JsonNode?, int?) GetSchedule(JsonNode? body)

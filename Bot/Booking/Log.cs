@@ -1,0 +1,29 @@
+namespace SendPlans.Bot.Booking;
+
+/// <summary>Booking logging: school ids, counts and failure kinds only; never names, emails, UPNs or message text.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(5001, LogLevel.Information, "Plan meetings proposed in school {SchoolId}: {Placed} placed, {Unplaced} unplaced")]
+    public static partial void Proposed(ILogger logger, string schoolId, int placed, int unplaced);
+
+    [LoggerMessage(5002, LogLevel.Information, "Book all in school {SchoolId}: {Created} events created or found, {Failed} failed")]
+    public static partial void Booked(ILogger logger, string schoolId, int created, int failed);
+
+    [LoggerMessage(5003, LogLevel.Warning, "Calendar refused in school {SchoolId}: {Kind}")]
+    public static partial void CalendarFailed(ILogger logger, string schoolId, string kind);
+
+    [LoggerMessage(5005, LogLevel.Information, "A parent answered an invitation link in school {SchoolId}: {Answer}")]
+    public static partial void ParentAnswered(ILogger logger, string schoolId, string answer);
+
+    [LoggerMessage(5006, LogLevel.Information, "A parent link was refused: {Problem}")]
+    public static partial void LinkRefused(ILogger logger, string problem);
+
+    [LoggerMessage(5007, LogLevel.Information, "Plan meeting job {Job} sent {Count} messages")]
+    public static partial void JobSent(ILogger logger, string job, int count);
+
+    [LoggerMessage(5008, LogLevel.Warning, "Plan meeting job {Job} pass failed: {ErrorType}")]
+    public static partial void JobFailed(ILogger logger, string job, string errorType);
+
+    [LoggerMessage(5009, LogLevel.Warning, "Book all in the background failed: {ErrorType}")]
+    public static partial void BackgroundBookingFailed(ILogger logger, string errorType);
+}

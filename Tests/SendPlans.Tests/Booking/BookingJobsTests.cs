@@ -1,0 +1,146 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using SendPlans.Bot.Booking;
+using SendPlans.Cards.Booking;
+using SendPlans.Infrastructure.Calendars.Local;
+using SendPlans.Infrastructure.Jobs;
+using SendPlans.Tests.Support;
+using static SendPlans.Tests.Booking.BookingSchool;
+
+namespace SendPlans.Tests.Booking;
+
+/// <summary>
+/// The booking jobs on a fake clock, each run twice and on two "instances" (two job objects
+/// sharing the tables): every message goes exactly once.
+/// </summary>
+public sealed class BookingJobsTests : IAsyncLifetime
+{
+    private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+    private BotFactory _bot = null!;
+
+    private IServiceProvider Services => _bot.Services;
+    private MeetingStore Meetings => Services.GetRequiredService<MeetingStore>();
+
+    public async Task InitializeAsync()
+    {
+        _bot = await BotFactory.StartAsync(settings: new() { ["Booking:RunJobs"] = "false" });
+        await SeedAsync(Services);
+        await RememberChatAsync(Services, _bot, School, SencoId);
+    }
+
+    public async Task DisposeAsync() => await _bot.DisposeAsync();
+
+    [Fact]
+    public async Task DeadlineWatch_RunTwiceOnTwoInstances_TeacherAndSencoToldOnce()
+    {
+        await SayAsync(_bot, "help"); // the teacher's chat is remembered when they use booking; help does not
+        await SayAsync(_bot, "my meetings");
+        var time = At(CurrentTerm().Deadline.AddDays(-2), 10, 0);
+        var (a, b) = (Job<DeadlineWatchJob>(time), Job<DeadlineWatchJob>(time));
+
+        await Task.WhenAll(a.RunOnceAsync(default), b.RunOnceAsync(default));
+        await a.RunOnceAsync(default);
+        await b.RunOnceAsync(default);
+
+        var sent = await DispatchedAsync();
+        sent.Should().HaveCount(2);
+        var teacher = sent.Single(s => s.Path.Contains("personal-chat-1"));
+        Texts(Card(teacher)).Should().Contain(["Amelia Hartley", "Oliver Nwosu", "Isla Kowalska", "Noah Patel", "Book my plan meetings"]);
+        Texts(Card(teacher)).Should().NotContain("Zara Begum", "a teacher hears only of their own classes");
+        var senco = sent.Single(s => s.Path.Contains(SencoId));
+        Texts(Card(senco)).Should().Contain(t => t.Contains("9 pupils have no meeting booked yet"));
+    }
+
+    [Fact]
+    public async Task DeadlineWatch_BeforeTheWarningDays_SendsNothing()
+    {
+        var job = Job<DeadlineWatchJob>(At(CurrentTerm().Deadline.AddDays(-6), 10, 0));
+
+        (await job.RunOnceAsync(default)).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task MorningList_RunTwiceOnTwoInstances_OneCardForTheTeacherThatDay()
+    {
+        await BookAllAsync();
+        var first = (await Meetings.ForTeacherAsync(School, TermId, TeacherId, default)).OrderBy(m => m.Slot!.Start).First();
+        var day = DateOnly.FromDateTime(BookingText.Local(first.Slot!.Start, "Europe/London"));
+        var onThatDay = (await Meetings.ForTeacherAsync(School, TermId, TeacherId, default))
+            .Count(m => DateOnly.FromDateTime(BookingText.Local(m.Slot!.Start, "Europe/London")) == day);
+        (await Job<MorningListJob>(At(day, 7, 0)).RunOnceAsync(default)).Should().Be(0, "the list goes from 07:30");
+        var time = At(day, 7, 45);
+        var (a, b) = (Job<MorningListJob>(time), Job<MorningListJob>(time));
+
+        await Task.WhenAll(a.RunOnceAsync(default), b.RunOnceAsync(default));
+        await a.RunOnceAsync(default);
+        await b.RunOnceAsync(default);
+
+        var sent = await DispatchedAsync();
+        sent.Should().ContainSingle();
+        var card = Card(sent[0]);
+        Texts(card).Should().Contain("Today's plan meetings").And.Contain(t => t.StartsWith($"You have {onThatDay} plan meeting"));
+        card.ToJsonString().Should().Contain(first.JoinUrl!);
+    }
+
+    [Fact]
+    public async Task Reminders_TwoDaysAndTwoHoursBefore_EachSentOnceEvenOnTwoInstances()
+    {
+        await BookAllAsync();
+        var oliver = (await Meetings.GetAsync(School, TermId, Oliver, default))!;
+        var outbox = Services.GetRequiredService<LocalOutbox>();
+        var twoDays = new FakeTimeProvider(oliver.Slot!.Start - TimeSpan.FromDays(2) + TimeSpan.FromMinutes(1));
+        var (a, b) = (Job<ParentRemindersJob>(twoDays), Job<ParentRemindersJob>(twoDays));
+
+        await Task.WhenAll(a.RunOnceAsync(default), b.RunOnceAsync(default));
+        await a.RunOnceAsync(default);
+        var twoHours = new FakeTimeProvider(oliver.Slot.Start - TimeSpan.FromHours(2) + TimeSpan.FromMinutes(1));
+        await Job<ParentRemindersJob>(twoHours).RunOnceAsync(default);
+        await Job<ParentRemindersJob>(twoHours).RunOnceAsync(default);
+
+        var reminders = (await outbox.ListAsync("o.nwosu@example.org")).Where(m => m.Subject.StartsWith("Reminder")).ToList();
+        reminders.Should().HaveCount(2);
+        reminders[0].HtmlBody.Should().Contain("/booking/").And.Contain("You do not need a Teams account");
+    }
+
+    [Fact]
+    public async Task Reminders_ParentWithoutEmail_TeacherAskedToPhoneOnce()
+    {
+        await BookAllAsync();
+        var isla = (await Meetings.GetAsync(School, TermId, Isla, default))!;
+        var time = new FakeTimeProvider(isla.Slot!.Start - TimeSpan.FromDays(2) + TimeSpan.FromMinutes(1));
+
+        await Job<ParentRemindersJob>(time).RunOnceAsync(default);
+        await Job<ParentRemindersJob>(time).RunOnceAsync(default);
+        time.Advance(TimeSpan.FromDays(2) - TimeSpan.FromHours(2));
+        await Job<ParentRemindersJob>(time).RunOnceAsync(default);
+
+        var sent = (await DispatchedAsync()).Where(r => r.Body?["text"]?.GetValue<string>()?.Contains("Isla Kowalska") == true).ToList();
+        sent.Should().ContainSingle();
+        sent[0].Body!["text"]!.GetValue<string>().Should().Contain("has no email address").And.Contain("07700900104");
+    }
+
+    private async Task BookAllAsync()
+    {
+        await SayAsync(_bot, "book my plan meetings");
+        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+    }
+
+    private T Job<T>(TimeProvider time) where T : LeasedJob => ActivatorUtilities.CreateInstance<T>(Services, time);
+
+    private static FakeTimeProvider At(DateOnly day, int hour, int minute)
+    {
+        var local = day.ToDateTime(new TimeOnly(hour, minute));
+        return new FakeTimeProvider(new DateTimeOffset(local, London.GetUtcOffset(local)));
+    }
+
+    /// <summary>Delivers the outbox and returns what reached the Connector in that pass.</summary>
+    private async Task<IReadOnlyList<FakeConnector.Received>> DispatchedAsync()
+    {
+        var before = _bot.Connector.Requests.Count;
+        var count = await DispatchAsync(Services);
+        return [.. (await _bot.Connector.WaitForAsync(before + count)).Skip(before)];
+    }
+
+    private static JsonNode Card(FakeConnector.Received r) => r.Body!["attachments"]![0]!["content"]!;
+}

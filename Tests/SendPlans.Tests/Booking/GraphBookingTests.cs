@@ -1,0 +1,127 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using SendPlans.Bot.Booking;
+using SendPlans.Cards.Booking;
+using SendPlans.Infrastructure.Calendars.Graph;
+using SendPlans.Tests.Support;
+using static SendPlans.Tests.Booking.BookingSchool;
+
+namespace SendPlans.Tests.Booking;
+
+/// <summary>Book all against the fake Graph through the real pipeline: faults, permissions, slow calendars.</summary>
+public sealed class GraphBookingTests : IAsyncLifetime
+{
+    private FakeGraph _graph = null!;
+    private BotFactory _bot = null!;
+
+    private MeetingStore Meetings => _bot.Services.GetRequiredService<MeetingStore>();
+
+    public async Task InitializeAsync()
+    {
+        _graph = await FakeGraph.StartAsync();
+        _bot = await BotFactory.StartAsync(settings: new()
+        {
+            ["Booking:RunJobs"] = "false",
+            ["Booking:InvokeWait"] = "00:00:00.300",
+            ["Calendar:Provider"] = "Graph",
+            ["Graph:TenantId"] = "tenant",
+            ["Graph:ClientId"] = "client",
+            ["Graph:ClientSecret"] = "secret",
+            ["Graph:BaseUrl"] = _graph.BaseUrl,
+            ["Graph:MaxAttempts"] = "1",
+            ["Graph:MaxConcurrentRequestsPerMailbox"] = "2",
+            ["Mail:GraphSender"] = "office@oakfield.example.org",
+        }, services: s => s.AddKeyedSingleton<Azure.Core.TokenCredential>(GraphClients.CredentialKey, new StaticTokenCredential("graph-token")));
+        await SeedAsync(_bot.Services);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _bot.DisposeAsync();
+        await _graph.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task BookAll_GraphDropsSecondBatch_CardShowsTrueStateAndRetryCompletesWithoutDuplicates()
+    {
+        await SayAsync(_bot, "book my plan meetings");
+        _graph.DropConnectionAfterApplying(1, skip: 1);
+
+        var first = await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+
+        Texts(first["value"]).Should().Contain("2 booked; 2 not booked yet.").And.Contain("Try again");
+        Texts(first["value"]).Should().Contain(t => t.Contains("will not be booked twice"));
+        Texts(first["value"]).Should().NotContain(t => t.Contains("Exception") || t.Contains(" at "));
+        (await Meetings.ForTeacherAsync(School, TermId, TeacherId, default)).Count(m => m.EventId != null).Should().Be(2);
+
+        var retry = await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+
+        Texts(retry["value"]).Should().Contain(t => t.StartsWith("All done: 4 plan meetings are booked"));
+        _graph.Events.Should().HaveCount(4, "the dropped batch's events were made once and found again by transaction id");
+        _graph.Events.Select(e => e.TransactionId).Should().OnlyHaveUniqueItems();
+        _graph.Events.Should().OnlyContain(e => e.IsOnlineMeeting && e.OnlineMeetingProvider == "teamsForBusiness");
+        (await Meetings.ForTeacherAsync(School, TermId, TeacherId, default)).Should().OnlyContain(m => m.JoinUrl!.StartsWith("https://teams.microsoft.com/"));
+    }
+
+    [Fact]
+    public async Task BookCommand_GraphAnswers403_TeacherToldPlainlyAndAdminToldThePermission()
+    {
+        await RememberChatAsync(_bot.Services, _bot, School, AdminId);
+        _graph.Deny(TeacherEmail, 403);
+
+        var reply = await SayAsync(_bot, "book my plan meetings");
+        var before = _bot.Connector.Requests.Count;
+        (await DispatchAsync(_bot.Services)).Should().Be(1);
+        var admin = (await _bot.Connector.WaitForAsync(before + 1))[before];
+
+        var text = reply["text"]!.GetValue<string>();
+        text.Should().Contain("calendar connection is not set up yet").And.Contain("admin has been told");
+        text.Should().NotContain("Calendars.").And.NotContain("Exception").And.NotContain("403");
+        admin.Path.Should().Contain(AdminId);
+        admin.Body!["text"]!.GetValue<string>().Should().Contain("Calendars.Read").And.Contain("application permission");
+    }
+
+    [Fact]
+    public async Task BookAll_SlowCalendar_AnswersWithProgressThenUpdatesCardToFinalState()
+    {
+        await SayAsync(_bot, "book my plan meetings");
+        _graph.RequestLatency = TimeSpan.FromMilliseconds(700);
+        var before = _bot.Connector.Requests.Count;
+
+        var started = DateTime.UtcNow;
+        var body = await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        var answeredIn = DateTime.UtcNow - started;
+
+        answeredIn.Should().BeLessThan(TimeSpan.FromSeconds(4));
+        Texts(body["value"]).Should().Contain(t => t.StartsWith("Booking your meetings:"));
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        FakeConnector.Received? update = null;
+        while (update is null && DateTime.UtcNow < deadline)
+        {
+            update = _bot.Connector.Requests.Skip(before).FirstOrDefault(r => r.Method == "PUT");
+            await Task.Delay(50);
+        }
+        update.Should().NotBeNull("the card is updated when the booking finishes");
+        update!.Path.Should().EndWith("/activities/activity-1");
+        Texts(update.Body!["attachments"]![0]!["content"]).Should().Contain(t => t.StartsWith("All done: 4 plan meetings are booked"));
+        _graph.Events.Should().HaveCount(4);
+    }
+
+    [Fact]
+    public async Task Reminders_GraphProvider_SentWithSendMailFromTheSchoolMailbox()
+    {
+        await SayAsync(_bot, "book my plan meetings");
+        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        var oliver = (await Meetings.GetAsync(School, TermId, Oliver, default))!;
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(oliver.Slot!.Start - TimeSpan.FromHours(1));
+        var job = ActivatorUtilities.CreateInstance<ParentRemindersJob>(_bot.Services, (TimeProvider)time);
+
+        await job.RunOnceAsync(default);
+        await job.RunOnceAsync(default);
+
+        var sent = _graph.SentMail.Where(m => m.Body["message"]!["toRecipients"]![0]!["emailAddress"]!["address"]!.GetValue<string>() == "o.nwosu@example.org").ToList();
+        sent.Should().ContainSingle();
+        sent[0].Sender.Should().Be("office@oakfield.example.org");
+        sent[0].Body["message"]!["body"]!["content"]!.GetValue<string>().Should().Contain("join the meeting on Teams");
+    }
+}

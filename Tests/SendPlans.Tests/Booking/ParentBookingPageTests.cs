@@ -1,0 +1,123 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using SendPlans.Bot.Booking;
+using SendPlans.Cards.Booking;
+using SendPlans.Infrastructure.Calendars.Local;
+using SendPlans.Tests.Support;
+using static SendPlans.Tests.Booking.BookingSchool;
+
+namespace SendPlans.Tests.Booking;
+
+/// <summary>The parent's booking page on a real Kestrel server, in Debian's Chromium at phone width.</summary>
+public sealed class ParentBookingPageTests : IAsyncLifetime
+{
+    // CI writes to artifacts/; scripts/render-images.sh sets SENDPLANS_DOC_IMAGES to refresh docs/images.
+    private static readonly string Images = Environment.GetEnvironmentVariable("SENDPLANS_DOC_IMAGES") ?? Path.Combine(Paths.RepoRoot, "artifacts");
+
+    private BotFactory _bot = null!;
+    private string _baseUrl = null!;
+
+    private MeetingStore Meetings => _bot.Services.GetRequiredService<MeetingStore>();
+
+    public async Task InitializeAsync()
+    {
+        _bot = await BotFactory.StartAsync(settings: new() { ["Booking:RunJobs"] = "false" });
+        _bot.UseKestrel(0);
+        _bot.StartServer();
+        _baseUrl = _bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1").TrimEnd('/');
+        await SeedAsync(_bot.Services);
+    }
+
+    public async Task DisposeAsync() => await _bot.DisposeAsync();
+
+    [Fact(Timeout = 120_000)]
+    public async Task BookingPage_ParentPicksTimeAt360px_MeetingMovesAndPageFitsThePhone()
+    {
+        var link = await ParentChoosingLinkAsync(_bot);
+        var meeting = (await Meetings.GetAsync(School, TermId, Amelia, default))!;
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 360, Height = 800 } });
+
+        await page.GotoAsync(_baseUrl + link);
+        Directory.CreateDirectory(Images);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Images, "parent-booking-360.png"), FullPage = true });
+
+        (await page.EvaluateAsync<int>("document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(360, "no sideways scrolling on a phone");
+        (await page.Locator("h1").InnerTextAsync()).Should().Be("Plan meeting about Amelia");
+        var radios = page.GetByRole(AriaRole.Radio);
+        (await radios.CountAsync()).Should().Be(5, "three offered times, another time, cannot come");
+        var third = BookingText.Long(meeting.Offered[2], "Europe/London");
+        await page.GetByLabel(third).CheckAsync();
+        await page.GetByLabel("I would like an interpreter at the meeting").CheckAsync();
+        await page.GetByLabel("Which language?").FillAsync("Polish");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send my answer" }).ClickAsync();
+
+        (await page.Locator("h1").InnerTextAsync()).Should().Be("Thank you");
+        (await page.ContentAsync()).Should().Contain("Your meeting has moved");
+        var after = (await Meetings.GetAsync(School, TermId, Amelia, default))!;
+        after.Slot.Should().Be(meeting.Offered[2]);
+        after.InterpreterRequested.Should().BeTrue();
+        (await _bot.Services.GetRequiredService<LocalCalendarProvider>().FindEventAsync(TeacherEmail, meeting.EventId!))!.Start.Should().Be(meeting.Offered[2].Start);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task BookingPage_TamperedToken_FriendlyPageWithNoPupilData()
+    {
+        var link = await ParentChoosingLinkAsync(_bot);
+        var tampered = link[..^6] + (link[^6] == 'A' ? 'B' : 'A') + link[^5..];
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 360, Height = 640 } });
+
+        var response = await page.GotoAsync(_baseUrl + tampered);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Images, "parent-booking-bad-link-360.png"), FullPage = true });
+
+        response!.Status.Should().Be(404);
+        (await page.Locator("h1").InnerTextAsync()).Should().Be("This link cannot be used");
+        var html = await page.ContentAsync();
+        html.Should().Contain("contact your child's school").And.NotContain("Amelia").And.NotContain("Hartley").And.NotContain("<form");
+    }
+
+    [Fact]
+    public async Task BookingPage_PostWithoutAntiforgeryToken_Refused()
+    {
+        var link = await ParentChoosingLinkAsync(_bot);
+        var before = (await Meetings.GetAsync(School, TermId, Amelia, default))!;
+
+        var response = await _bot.CreateClient().PostAsync(link, new FormUrlEncodedContent([new("choice", before.Offered[2].Key)]));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await Meetings.GetAsync(School, TermId, Amelia, default))!.Slot.Should().Be(before.Slot);
+    }
+
+    [Fact]
+    public async Task BookingPage_ManyRequestsFromOneAddress_RateLimited()
+    {
+        var client = _bot.CreateClient();
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 40; i++)
+        {
+            statuses.Add((await client.GetAsync("/booking/not-a-token")).StatusCode);
+        }
+
+        statuses.Should().Contain(HttpStatusCode.TooManyRequests);
+        statuses.Take(30).Should().OnlyContain(s => s == HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task MeetPage_LocalJoinLink_ShowsWhatAndWhenOnly()
+    {
+        await SayAsync(_bot, "book my plan meetings");
+        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        var meeting = (await Meetings.GetAsync(School, TermId, Oliver, default))!;
+
+        var html = await _bot.CreateClient().GetStringAsync(new Uri(meeting.JoinUrl!).PathAndQuery);
+
+        html.Should().Contain("Plan meeting about Oliver").And.Contain(BookingText.Long(meeting.Slot!, "Europe/London"));
+        html.Should().NotContain("Nwosu").And.NotContain("@");
+        (await _bot.CreateClient().GetAsync("/meet/local-no-such-event")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+    }
+}
