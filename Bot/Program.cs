@@ -1,3 +1,4 @@
+using SendPlans.Bot.Attendance;
 using SendPlans.Bot.Booking;
 using SendPlans.Bot.Cli;
 using SendPlans.Bot.Conversation;
@@ -12,6 +13,7 @@ builder.AddConversation();
 builder.AddParentLinks();
 builder.AddRoster();
 builder.AddBooking();
+builder.AddAttendance();
 builder.AddCommandLine(args);
 
 var app = builder.Build();

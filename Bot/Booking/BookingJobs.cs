@@ -60,11 +60,8 @@ public abstract class BookingJob(TableLeases leases, TableStorage storage, IOpti
         return schools;
     }
 
-    protected async Task<IReadOnlyList<StaffMember>> StaffAsync(string schoolId, CancellationToken cancellationToken)
-    {
-        var table = await Storage.GetTableAsync(StaffDirectory.StaffTable, cancellationToken);
-        return [.. (await table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {schoolId}"), null, cancellationToken)).Select(StaffDirectory.FromEntity)];
-    }
+    protected Task<IReadOnlyList<StaffMember>> StaffAsync(string schoolId, CancellationToken cancellationToken) =>
+        StaffDirectory.ForSchoolAsync(Storage, schoolId, cancellationToken);
 
     protected DateTime LocalNow(SchoolSettings settings) => BookingText.Local(Time.GetUtcNow(), settings.TimeZone);
 

@@ -1,0 +1,117 @@
+using System.Text.Json.Nodes;
+using SendPlans.Cards.Model;
+
+namespace SendPlans.Cards.Attendance;
+
+/// <summary>One line of a follow-up's history: when, who, what.</summary>
+public sealed record FollowUpHistoryLine(string When, string Who, string What);
+
+/// <summary>
+/// What the year lead's alert shows: only what a year lead may see of a pupil in their year
+/// (name, class, teacher, what happened, earlier misses, interpreter, how the parent prefers contact).
+/// </summary>
+public sealed record FollowUpAlertInput(
+    string SchoolId,
+    string FollowUpId,
+    string PupilName,
+    string ClassName,
+    string TeacherName,
+    string WhatHappened,
+    int EarlierMisses,
+    bool InterpreterNeeded,
+    string? Language,
+    string ContactPreference,
+    string State,
+    string? ClaimedBy,
+    bool IsFinal,
+    IReadOnlyList<FollowUpHistoryLine> History);
+
+/// <summary>The one-tap question to the teacher after a meeting the report could not settle.</summary>
+public sealed record AttendanceQuestionInput(string SchoolId, string MeetingId, string PupilName, string When, string Why, string? Answer);
+
+public static class AttendanceCards
+{
+    public const string ClaimVerb = "followup.claim";
+    public const string RebookVerb = "followup.rebook";
+    public const string DeclineVerb = "followup.decline";
+    public const string CouldNotReachVerb = "followup.unreached";
+    public const string AttendanceVerb = "attendance.answer";
+
+    /// <summary>The answers a teacher can give, in the order shown: value and label.</summary>
+    public static IReadOnlyList<(string Value, string Title)> AttendanceAnswers { get; } =
+    [
+        ("Attended", "Attended"),
+        ("DidNotAttend", "Did not attend"),
+        ("RearrangedByParent", "Rearranged by parent"),
+        ("CancelledBySchool", "Cancelled by school"),
+    ];
+
+    public static AdaptiveCard FollowUpAlert(FollowUpAlertInput input)
+    {
+        var body = new List<CardElement>
+        {
+            TextBlock.Heading($"Follow up: {input.PupilName}"),
+            new TextBlock(input.WhatHappened) { Color = input.IsFinal ? null : TextColor.Attention },
+            new FactSet(
+            [
+                new Fact("Class", input.ClassName),
+                new Fact("Teacher", input.TeacherName),
+                new Fact("Earlier misses", input.EarlierMisses == 0 ? "None this year" : input.EarlierMisses.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Fact("Interpreter", input.InterpreterNeeded ? $"Needed ({input.Language ?? "language not given"})" : "Not needed"),
+                new Fact("Contact", input.ContactPreference),
+                new Fact("Status", input.ClaimedBy is null ? input.State : $"{input.State} · {input.ClaimedBy} has it"),
+            ]) { Id = "facts" },
+        };
+        if (input.History.Count > 0)
+        {
+            body.Add(new TextBlock("History") { Weight = TextWeight.Bolder, Separator = true });
+            body.AddRange(input.History.Select(h => new TextBlock($"{h.When} · {h.Who}: {h.What}") { Size = TextSize.Small, Spacing = Spacing.None, Wrap = true }));
+        }
+        var data = Data(input.SchoolId, input.FollowUpId);
+        List<CardAction>? actions = input.IsFinal ? null :
+        [
+            new ExecuteAction(ClaimVerb) { Title = "I'll follow up", Style = "positive", Data = data },
+            new ExecuteAction(RebookVerb) { Title = "Contacted — rebook", Data = data },
+            new ShowCardAction(new AdaptiveCard
+            {
+                MsTeams = null,
+                Body = [new TextInput { Id = "reason", Label = "Why did the parent decline?", IsMultiline = true, IsRequired = true, ErrorMessage = "Say why, in a few words.", MaxLength = 500 }],
+                Actions = [new ExecuteAction(DeclineVerb) { Title = "Record the decline", Data = data, AssociatedInputs = "auto" }],
+            }) { Title = "Contacted — declined" },
+            new ExecuteAction(CouldNotReachVerb) { Title = "Could not reach", Data = data },
+        ];
+        return new AdaptiveCard
+        {
+            Body = body,
+            Actions = actions,
+            FallbackText = $"Follow up needed for a pupil in {input.ClassName}. Open Teams to see it.",
+        };
+    }
+
+    public static AdaptiveCard AttendanceQuestion(AttendanceQuestionInput input)
+    {
+        var body = new List<CardElement>
+        {
+            TextBlock.Heading($"Did the parent attend? {input.PupilName}"),
+            TextBlock.Subtle(input.When),
+            new TextBlock(input.Why) { Wrap = true },
+        };
+        if (input.Answer is not null)
+        {
+            body.Add(new TextBlock($"Recorded: {input.Answer}. Thank you.") { Weight = TextWeight.Bolder, Color = TextColor.Good });
+        }
+        return new AdaptiveCard
+        {
+            Body = body,
+            Actions = input.Answer is not null ? null :
+                [.. AttendanceAnswers.Select(a => new ExecuteAction(AttendanceVerb)
+                {
+                    Title = a.Title,
+                    Data = new JsonObject { ["school"] = input.SchoolId, ["meeting"] = input.MeetingId, ["answer"] = a.Value },
+                })],
+            FallbackText = "Did the parent attend the plan meeting? Open Teams to answer.",
+        };
+    }
+
+    private static JsonObject Data(string schoolId, string followUpId) => new() { ["school"] = schoolId, ["item"] = followUpId };
+}
