@@ -68,9 +68,15 @@ public static class AttendanceCards
             body.AddRange(input.History.Select(h => new TextBlock($"{h.When} · {h.Who}: {h.What}") { Size = TextSize.Small, Spacing = Spacing.None, Wrap = true }));
         }
         var data = Data(input.SchoolId, input.FollowUpId);
-        List<CardAction>? actions = input.IsFinal ? null :
+        var actions = new List<CardAction>();
+        if (!input.IsFinal && input.ClaimedBy is null)
+        {
+            actions.Add(new ExecuteAction(ClaimVerb) { Title = "I'll follow up", Style = "positive", Data = data });
+        }
+        if (!input.IsFinal)
+        {
+            actions.AddRange(
         [
-            new ExecuteAction(ClaimVerb) { Title = "I'll follow up", Style = "positive", Data = data },
             new ExecuteAction(RebookVerb) { Title = "Contacted — rebook", Data = data },
             new ShowCardAction(new AdaptiveCard
             {
@@ -79,11 +85,12 @@ public static class AttendanceCards
                 Actions = [new ExecuteAction(DeclineVerb) { Title = "Record the decline", Data = data, AssociatedInputs = "auto" }],
             }) { Title = "Contacted — declined" },
             new ExecuteAction(CouldNotReachVerb) { Title = "Could not reach", Data = data },
-        ];
+        ]);
+        }
         return new AdaptiveCard
         {
             Body = body,
-            Actions = actions,
+            Actions = actions.Count > 0 ? actions : null,
             FallbackText = $"Follow up needed for a pupil in {input.ClassName}. Open Teams to see it.",
         };
     }
