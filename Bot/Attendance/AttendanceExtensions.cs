@@ -19,10 +19,15 @@ public static class AttendanceExtensions
         services.AddSingleton<IPupilDataEraser, AttendancePupilEraser>();
         services.AddSingleton<IEndedMeetings, BookedEndedMeetings>();
         services.AddSingleton<FollowUpAlerts>();
+        services.AddSingleton<IParentResponses, InvitationParentResponses>();
+        services.AddSingleton<NoResponseCheck>();
         services.AddSingleton<AttendanceService>();
         services.AddSingleton<AttendanceHandlers>();
         services.AddSingleton<AttendanceSweepJob>();
         services.AddHostedService(sp => sp.GetRequiredService<AttendanceSweepJob>());
+        services.AddSingleton<WeeklyDigest>();
+        services.AddSingleton<WeeklyDigestJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<WeeklyDigestJob>());
         services.AddBotRoutes(router => router
             .OnAdaptiveCardAction(AttendanceCards.ClaimVerb, (c, a, ct) => Handlers(c).FollowUpAsync(c, a, FollowUpAction.Claim, ct))
             .OnAdaptiveCardAction(AttendanceCards.RebookVerb, (c, a, ct) => Handlers(c).FollowUpAsync(c, a, FollowUpAction.Rebook, ct))

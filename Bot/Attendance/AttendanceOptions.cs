@@ -18,6 +18,14 @@ public sealed class AttendanceOptions
     /// <summary>"Could not reach" escalates to the SENCo and SLT after this many days without contact.</summary>
     public int EscalateAfterDays { get; set; } = 5;
 
+    /// <summary>The weekly digest goes on this day, from <see cref="DigestAt"/> school time.</summary>
+    public DayOfWeek DigestDay { get; set; } = DayOfWeek.Friday;
+
+    public TimeSpan DigestAt { get; set; } = new(15, 30, 0);
+
+    /// <summary>A follow-up not final after this many days shows as overdue in the digest.</summary>
+    public int OverdueAfterDays { get; set; } = 5;
+
     /// <summary>Whether this instance runs the sweep in the background (tests drive passes themselves).</summary>
     public bool RunJobs { get; set; } = true;
 
@@ -52,6 +60,14 @@ public sealed class AttendanceOptionsValidator : IValidateOptions<AttendanceOpti
         if (o.EscalateAfterDays is < 1 or > 30)
         {
             problems.Add("Attendance:EscalateAfterDays must be 1 to 30.");
+        }
+        if (o.DigestAt < TimeSpan.Zero || o.DigestAt >= TimeSpan.FromDays(1))
+        {
+            problems.Add("Attendance:DigestAt must be a time of day, 00:00 to 23:59.");
+        }
+        if (o.OverdueAfterDays is < 1 or > 60)
+        {
+            problems.Add("Attendance:OverdueAfterDays must be 1 to 60.");
         }
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }

@@ -24,6 +24,7 @@ public sealed class AttendanceService(
     AttendanceStore attendance,
     FollowUpAlerts alerts,
     FollowUpStore items,
+    NoResponseCheck noResponses,
     StaffChats chats,
     RosterStore roster,
     SchoolCalendarStore calendars,
@@ -71,6 +72,7 @@ public sealed class AttendanceService(
                 asked += await AskTeacherAsync(meeting, "This meeting was not on Teams, so please tell me.", cancellationToken);
             }
         }
+        await noResponses.RaiseAsync(cancellationToken);
         var escalated = await alerts.EscalateDueAsync(o.EscalateAfter, cancellationToken);
         await alerts.RedeliverUndeliverableAsync(cancellationToken);
         Log.Swept(logger, settled, asked, missed, escalated);

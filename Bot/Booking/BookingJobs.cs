@@ -44,21 +44,8 @@ public abstract class BookingJob(TableLeases leases, TableStorage storage, IOpti
         return sent;
     }
 
-    /// <summary>Every school that has settings, with them.</summary>
-    private async Task<IReadOnlyList<SchoolSettings>> SchoolsAsync(SchoolCalendarStore calendars, CancellationToken cancellationToken)
-    {
-        var table = await Storage.GetTableAsync(SchoolCalendarStore.SchoolsTable, cancellationToken);
-        var ids = (await table.QueryAllAsync(TableClient.CreateQueryFilter($"RowKey eq {"settings"}"), ["PartitionKey"], cancellationToken)).Select(e => e.PartitionKey);
-        var schools = new List<SchoolSettings>();
-        foreach (var id in ids)
-        {
-            if (await calendars.GetSettingsAsync(id, cancellationToken) is { } settings)
-            {
-                schools.Add(settings);
-            }
-        }
-        return schools;
-    }
+    private static Task<IReadOnlyList<SchoolSettings>> SchoolsAsync(SchoolCalendarStore calendars, CancellationToken cancellationToken) =>
+        calendars.AllSettingsAsync(cancellationToken);
 
     protected Task<IReadOnlyList<StaffMember>> StaffAsync(string schoolId, CancellationToken cancellationToken) =>
         StaffDirectory.ForSchoolAsync(Storage, schoolId, cancellationToken);

@@ -29,6 +29,20 @@ public sealed record FollowUpAlertInput(
 /// <summary>The one-tap question to the teacher after a meeting the report could not settle.</summary>
 public sealed record AttendanceQuestionInput(string SchoolId, string MeetingId, string PupilName, string When, string Why, string? Answer);
 
+/// <summary>A week in one year group (or the whole school, for SLT).</summary>
+public sealed record DigestInput(
+    string Title,
+    string Week,
+    int Held,
+    int Missed,
+    int NotYetKnown,
+    int ViewsOutstanding,
+    int DaysToDeadline,
+    IReadOnlyList<DigestFollowUpLine> OpenFollowUps);
+
+/// <summary>One open follow-up: the pupil and class, who has it (or nobody), and whether it is overdue.</summary>
+public sealed record DigestFollowUpLine(string Pupil, string State, string? Who, int DaysOpen, bool Overdue);
+
 public static class AttendanceCards
 {
     public const string ClaimVerb = "followup.claim";
@@ -119,6 +133,40 @@ public static class AttendanceCards
             FallbackText = "Did the parent attend the plan meeting? Open Teams to answer.",
         };
     }
+
+    /// <summary>The weekly minutes of seed 002, automated: held, missed, open follow-ups and who has them.</summary>
+    public static AdaptiveCard WeeklyDigest(DigestInput input)
+    {
+        var body = new List<CardElement>
+        {
+            TextBlock.Heading(input.Title),
+            TextBlock.Subtle(input.Week),
+            new FactSet(
+            [
+                new Fact("Meetings held", input.Held.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Fact("Missed", input.Missed.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Fact("Waiting for the teacher's answer", input.NotYetKnown.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Fact("Parents' views outstanding", input.ViewsOutstanding.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+                new Fact("Days to the deadline", input.DaysToDeadline < 0 ? "Passed" : input.DaysToDeadline.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ]) { Id = "week" },
+            new TextBlock(input.OpenFollowUps.Count == 0 ? "No open follow-ups." : $"Open follow-ups ({input.OpenFollowUps.Count})") { Weight = TextWeight.Bolder, Separator = true, Id = "followups" },
+        };
+        body.AddRange(input.OpenFollowUps.OrderByDescending(f => f.Overdue).ThenByDescending(f => f.DaysOpen).Take(MaxDigestRows).Select(f =>
+            new TextBlock($"{(f.Overdue ? "OVERDUE · " : "")}{f.Pupil}: {f.State}, {(f.Who is null ? "nobody has it yet" : $"{f.Who} has it")} ({f.DaysOpen} days)")
+            {
+                Size = TextSize.Small,
+                Spacing = Spacing.None,
+                Color = f.Overdue ? TextColor.Attention : null,
+            }));
+        if (input.OpenFollowUps.Count > MaxDigestRows)
+        {
+            body.Add(TextBlock.Subtle($"and {input.OpenFollowUps.Count - MaxDigestRows} more"));
+        }
+        return new AdaptiveCard { Body = body, FallbackText = $"{input.Title}: {input.Held} held, {input.Missed} missed, {input.OpenFollowUps.Count} open follow-ups." };
+    }
+
+    /// <summary>Rows in a digest; the rest are counted.</summary>
+    public const int MaxDigestRows = 25;
 
     private static JsonObject Data(string schoolId, string followUpId) => new() { ["school"] = schoolId, ["item"] = followUpId };
 }

@@ -303,6 +303,48 @@ public sealed class FollowUpAlertTests : IAsyncLifetime
         sent.Should().NotContain(s => s.Path.Contains(AdminId, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task NoResponse_AfterTheDeadlineRunTwice_OneAlertSaysSo()
+    {
+        await ChannelForYear3Async();
+        await Services.GetRequiredService<MeetingStore>().CreateAsync(new MeetingRecord(School, TermId, Freya, PriyaId, "priya.shah@oakfield.example.org") { Status = MeetingStatus.ParentChoosing }, default);
+        var deadline = CurrentTerm().Deadline.ToDateTime(new TimeOnly(12, 0));
+
+        (await Check(new DateTimeOffset(deadline, TimeSpan.Zero))).Should().Be(0, "on the deadline day the parent can still answer");
+        await Check(new DateTimeOffset(deadline.AddDays(1), TimeSpan.Zero));
+        await Check(new DateTimeOffset(deadline.AddDays(2), TimeSpan.Zero));
+        var sent = await DispatchedAsync();
+
+        Texts(Card(sent.Should().ContainSingle().Subject)).Should().Contain(t => t.Contains("no views and did not answer the invitation", StringComparison.Ordinal));
+        (await Items()).Should().ContainSingle().Which.Reason.Should().Be(FollowUpReason.NoResponse);
+
+        Task<int> Check(DateTimeOffset at) => ActivatorUtilities.CreateInstance<NoResponseCheck>(Services, (TimeProvider)new FakeTimeProvider(at)).RaiseAsync(default);
+    }
+
+    [Fact]
+    public async Task WeeklyDigest_OnTheDayRunTwice_OneCardPerYearChannelAndOneForSlt()
+    {
+        await ChannelForYear3Async();
+        ReportSays();
+        await MeetingAsync(online: true);
+        await Sweep().SweepAsync(default);
+        await DispatchedAsync();
+        var friday = DateTimeOffset.UtcNow.Date.AddDays(((int)DayOfWeek.Friday - (int)DateTimeOffset.UtcNow.DayOfWeek + 7) % 7).AddHours(16);
+        var digest = ActivatorUtilities.CreateInstance<WeeklyDigest>(Services, (TimeProvider)new FakeTimeProvider(new DateTimeOffset(friday, TimeSpan.Zero)));
+        var thursday = ActivatorUtilities.CreateInstance<WeeklyDigest>(Services, (TimeProvider)new FakeTimeProvider(new DateTimeOffset(friday.AddDays(-1), TimeSpan.Zero)));
+
+        (await thursday.SendDueAsync(default)).Should().Be(0);
+        await Task.WhenAll(digest.SendDueAsync(default), digest.SendDueAsync(default));
+        var sent = await DispatchedAsync();
+
+        sent.Should().HaveCount(2);
+        var year3 = Texts(Card(sent.Single(s => s.Path.Contains("year3-alerts", StringComparison.Ordinal))));
+        year3.Should().Contain("Year 3: plan meetings this week");
+        year3.Should().Contain(t => t.Contains("Freya O'Connor (3A): open, nobody has it yet", StringComparison.Ordinal));
+        var slt = Texts(Card(sent.Single(s => s.Path.Contains(SltId, StringComparison.Ordinal))));
+        slt.Should().Contain("Oakfield Primary: plan meetings this week");
+    }
+
     private void ReportSays(params (string Email, int Seconds)[] attendees) =>
         _reports.Setup(r => r.GetAttendanceAsync(It.IsAny<string>(), JoinUrl, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new MeetingAttendanceReport(AttendanceReportStatus.Found, [.. attendees.Select(a => new AttendeeRecord(a.Email, null, TimeSpan.FromSeconds(a.Seconds)))]));

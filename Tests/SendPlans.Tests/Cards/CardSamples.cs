@@ -69,5 +69,7 @@ public static class CardSamples
             "Teams has no attendance report for this meeting, so please tell me.", null))),
         ("attendance-answered", AttendanceCards.AttendanceQuestion(new AttendanceQuestionInput("oak", "m1", "Freya O'Connor", "Plan meeting, Wednesday 25 November 15:30",
             "Thank you for telling me.", "Did not attend"))),
+        ("weekly-digest-year", AttendanceCards.WeeklyDigest(new DigestInput("Year 3: plan meetings this week", "Week of 23 November 2026", 11, 2, 1, 4, 3,
+            [new("Freya O'Connor (3A)", "being followed up", "Priya Shah", 6, true), new("Ava Lewis (3B)", "open", null, 1, false)]))),
     ];
 }
