@@ -1,4 +1,5 @@
 using SendPlans.Bot.Roster;
+using SendPlans.Cards.Booking;
 using SendPlans.Infrastructure.BotFramework;
 using SendPlans.Infrastructure.Calendars;
 
@@ -36,19 +37,19 @@ public sealed class BookingHandlers(
     }
 
     public Task<InvokeResponse> ChangeSlotAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken) =>
-        ActAsync(context, action, (m, term, upn) => booking.ChangeSlotAsync(m, term, upn, action.GetString($"slot-{upn}"), cancellationToken), cancellationToken);
+        ActAsync(context, action, (m, term, upn) => booking.ChangeSlotAsync(m, term, upn, SlotKey(action), cancellationToken), cancellationToken);
 
     public Task<InvokeResponse> LeaveOutAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken) =>
-        ActAsync(context, action, (m, term, upn) => booking.LeaveOutAsync(m, term, upn, action.GetString($"reason-{upn}"), cancellationToken), cancellationToken);
+        ActAsync(context, action, (m, term, upn) => booking.LeaveOutAsync(m, term, upn, action.GetString(BookingCards.ReasonInput), cancellationToken), cancellationToken);
 
     public Task<InvokeResponse> ParentChoosesAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken) =>
         ActAsync(context, action, (m, term, upn) => booking.ParentChoosesAsync(m, term, upn, cancellationToken), cancellationToken);
 
     public Task<InvokeResponse> RescheduleAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken) =>
-        ActAsync(context, action, (m, term, upn) => booking.RescheduleAsync(m, term, upn, action.GetString($"slot-{upn}"), cancellationToken), cancellationToken);
+        ActAsync(context, action, (m, term, upn) => booking.RescheduleAsync(m, term, upn, SlotKey(action), cancellationToken), cancellationToken);
 
     public Task<InvokeResponse> CancelAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken) =>
-        ActAsync(context, action, (m, term, upn) => booking.CancelAsync(m, term, upn, action.GetString($"reason-{upn}"), cancellationToken), cancellationToken);
+        ActAsync(context, action, (m, term, upn) => booking.CancelAsync(m, term, upn, action.GetString(BookingCards.ReasonInput), cancellationToken), cancellationToken);
 
     /// <summary>
     /// Book all answers the click within <see cref="BookingOptions.InvokeWait"/>: with the result
@@ -106,7 +107,9 @@ public sealed class BookingHandlers(
             return InvokeResponse.Message(UnknownStaff);
         }
         var termId = action.GetString("term");
-        var upn = action.GetString("pupil");
+        // The pupil comes from the "pupil" list, or with the time from the "slot" list ("{pupil}|{time}").
+        var upn = action.GetString(BookingCards.PupilInput) ?? action.GetString(BookingCards.OfferPupilInput)
+            ?? action.GetString(BookingCards.SlotInput)?.Split('|')[0];
         if (termId is null || upn is null)
         {
             return InvokeResponse.Error(400, "BadRequest", "That button is missing what it needs. Say \"book my plan meetings\" to start again.");
@@ -120,6 +123,9 @@ public sealed class BookingHandlers(
             return InvokeResponse.Message("That pupil is not in your classes.");
         }
     }
+
+    private static string? SlotKey(AdaptiveCardAction action) =>
+        action.GetString(BookingCards.SlotInput)?.Split('|') is [_, var key] ? key : null;
 
     private async Task<StaffMember?> MemberAsync(TurnContext context, CancellationToken cancellationToken)
     {

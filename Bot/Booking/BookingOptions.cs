@@ -9,6 +9,12 @@ public sealed class BookingOptions
     /// <summary>Where parents reach the bot's pages: links in invitations are {PublicBaseUrl}/booking/{token}.</summary>
     public string PublicBaseUrl { get; set; } = "http://127.0.0.1:3978";
 
+    /// <summary>
+    /// Who a parent should contact when their link cannot be read at all (so the school is not
+    /// known): a single school's office, or the trust's. Empty says "your child's school".
+    /// </summary>
+    public string? FallbackContact { get; set; }
+
     /// <summary>How long Book all waits before answering the click with a progress card (under the invoke budget).</summary>
     public TimeSpan InvokeWait { get; set; } = TimeSpan.FromSeconds(3);
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
+using Microsoft.Extensions.Options;
 using SendPlans.Bot.ParentLinks;
 
 namespace SendPlans.Bot.Booking;
@@ -21,12 +22,12 @@ public static class ParentBookingPage
         return app;
     }
 
-    private static async Task<IResult> ShowAsync(string token, HttpContext http, ParentLinkTokens links, ParentChoices choices, IAntiforgery antiforgery, ILogger<ParentChoices> logger, CancellationToken cancellationToken)
+    private static async Task<IResult> ShowAsync(string token, HttpContext http, ParentLinkTokens links, ParentChoices choices, IAntiforgery antiforgery, IOptions<BookingOptions> options, ILogger<ParentChoices> logger, CancellationToken cancellationToken)
     {
         var read = links.Read(token, ParentLinkPurpose.Booking);
         if (!read.IsValid)
         {
-            return await RefusedAsync(read, choices, logger, cancellationToken);
+            return await RefusedAsync(read, choices, options.Value, logger, cancellationToken);
         }
         var view = await choices.ViewAsync(read.Link!, cancellationToken);
         if (view is null || view.Cancelled)
@@ -38,12 +39,12 @@ public static class ParentBookingPage
         return Page($"Plan meeting about {view.PupilFirstName}", view.SchoolName, Form(view, tokens), 200);
     }
 
-    private static async Task<IResult> AnswerAsync(string token, HttpContext http, ParentLinkTokens links, ParentChoices choices, IAntiforgery antiforgery, ILogger<ParentChoices> logger, CancellationToken cancellationToken)
+    private static async Task<IResult> AnswerAsync(string token, HttpContext http, ParentLinkTokens links, ParentChoices choices, IAntiforgery antiforgery, IOptions<BookingOptions> options, ILogger<ParentChoices> logger, CancellationToken cancellationToken)
     {
         var read = links.Read(token, ParentLinkPurpose.Booking);
         if (!read.IsValid)
         {
-            return await RefusedAsync(read, choices, logger, cancellationToken);
+            return await RefusedAsync(read, choices, options.Value, logger, cancellationToken);
         }
         var school = await choices.SchoolNameAsync(read.Link!.SchoolId, cancellationToken);
         try
@@ -67,16 +68,17 @@ public static class ParentBookingPage
         return Page("Thank you", school, message, outcome == ParentAnswerOutcome.SlotGone ? 409 : 200);
     }
 
-    private static async Task<IResult> RefusedAsync(ParentLinkResult read, ParentChoices choices, ILogger logger, CancellationToken cancellationToken)
+    private static async Task<IResult> RefusedAsync(ParentLinkResult read, ParentChoices choices, BookingOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         Log.LinkRefused(logger, read.Problem.ToString());
-        // An expired link is still genuine, so it may name the school; a tampered one names nothing.
-        var school = read.Problem == ParentLinkProblem.Expired && read.Link is { } link
-            ? await choices.SchoolNameAsync(link.SchoolId, cancellationToken)
-            : "your child's school";
+        // An expired link is still genuine, so it may name the school; a tampered one names nothing of it.
+        var (school, contact) = read.Problem == ParentLinkProblem.Expired && read.Link is { } link
+            ? await choices.SchoolContactAsync(link.SchoolId, cancellationToken)
+            : ("your child's school", options.FallbackContact);
         var why = read.Problem == ParentLinkProblem.Expired ? "This link has expired." : "This link does not work. It may have been copied only in part.";
+        var reach = string.IsNullOrWhiteSpace(contact) ? "by phone or at the school office" : $"on <strong>{E(contact)}</strong> or at the school office";
         return Page("This link cannot be used", school,
-            $"<p>{why}</p><p>Please contact {E(school)} by phone or at the school office, and they will help you with your child's plan meeting.</p>", read.Problem == ParentLinkProblem.Expired ? 410 : 404);
+            $"<p>{why}</p><p>Please contact {E(school)} {reach}, and they will help you with your child's plan meeting.</p>", read.Problem == ParentLinkProblem.Expired ? 410 : 404);
     }
 
     private static string Form(ParentBookingView view, AntiforgeryTokenSet tokens)

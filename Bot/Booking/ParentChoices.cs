@@ -61,6 +61,10 @@ public sealed class ParentChoices(
     public async Task<string> SchoolNameAsync(string schoolId, CancellationToken cancellationToken) =>
         (await calendars.GetSettingsAsync(schoolId, cancellationToken))?.Name ?? "your child's school";
 
+    /// <summary>The school's name and how to reach its office, for a parent whose link has expired.</summary>
+    public async Task<(string Name, string? Contact)> SchoolContactAsync(string schoolId, CancellationToken cancellationToken) =>
+        await calendars.GetSettingsAsync(schoolId, cancellationToken) is { } s ? (s.Name, s.Contact) : ("your child's school", null);
+
     public async Task<ParentAnswerOutcome> AnswerAsync(ParentLink link, ParentAnswer answer, CancellationToken cancellationToken)
     {
         var meeting = await meetings.GetAsync(link.SchoolId, link.TermId, link.PupilId, cancellationToken);

@@ -22,6 +22,10 @@ public sealed record SchoolSettings(string SchoolId, string Name)
     public TimeOnly SchoolDayEnd { get; init; } = new(15, 15);
     public TimeOnly ExtendedDayStart { get; init; } = new(7, 45);
     public TimeOnly ExtendedDayEnd { get; init; } = new(18, 0);
+
+    /// <summary>How parents reach the school office ("01632 960123, office@school.example"); shown to parents whose link does not work.</summary>
+    public string? Contact { get; init; }
+
     public string? ETag { get; init; }
 
     public IReadOnlyList<string> Problems()

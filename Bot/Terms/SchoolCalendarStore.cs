@@ -128,6 +128,7 @@ public sealed class SchoolCalendarStore(TableStorage storage, TimeProvider time)
         ["SchoolDayEnd"] = Time(s.SchoolDayEnd),
         ["ExtendedDayStart"] = Time(s.ExtendedDayStart),
         ["ExtendedDayEnd"] = Time(s.ExtendedDayEnd),
+        ["Contact"] = s.Contact,
     };
 
     private static SchoolSettings ToSettings(TableEntity e) => new(e.PartitionKey, e.GetString("Name") ?? "")
@@ -139,6 +140,7 @@ public sealed class SchoolCalendarStore(TableStorage storage, TimeProvider time)
         SchoolDayEnd = ParseTime(e.GetString("SchoolDayEnd"), new(15, 15)),
         ExtendedDayStart = ParseTime(e.GetString("ExtendedDayStart"), new(7, 45)),
         ExtendedDayEnd = ParseTime(e.GetString("ExtendedDayEnd"), new(18, 0)),
+        Contact = e.GetString("Contact"),
         ETag = e.ETag.ToString(),
     };
 

@@ -41,7 +41,17 @@ public static class BookingCards
     public const string RescheduleVerb = "meetings.reschedule";
     public const string CancelVerb = "meetings.cancel";
 
-    /// <summary>The proposal: one slot per pupil, with the teacher's choices, and Book all.</summary>
+    /// <summary>Input ids the card actions send back.</summary>
+    public const string SlotInput = "slot";
+    public const string PupilInput = "pupil";
+    public const string OfferPupilInput = "offerPupil";
+    public const string ReasonInput = "reason";
+
+    /// <summary>
+    /// The proposal: one line per pupil, then the teacher's choices as card-level actions (change a
+    /// time, leave a pupil out, let a parent choose) and Book all. Choices name the pupil in a list
+    /// rather than repeating buttons on every line, so a class of 30 stays under Teams' 28 KB.
+    /// </summary>
     public static AdaptiveCard Proposal(ProposalCardInput input)
     {
         var body = new List<CardElement> { TextBlock.Heading(input.Heading), new TextBlock(input.Intro) };
@@ -51,15 +61,41 @@ public static class BookingCards
         }
         foreach (var row in input.Rows)
         {
-            body.Add(PupilBlock(input.TermId, row));
+            body.Add(PupilBlock(row));
         }
-        var bookable = input.Rows.Any(r => r.State is "Proposed" or "ParentChoosing");
+        var open = input.Rows.Where(r => r.State is "Proposed" or "ParentChoosing").ToList();
+        var actions = new List<CardAction>();
+        if (open.Count > 0)
+        {
+            actions.Add(new ExecuteAction(BookAllVerb) { Title = "Book all", Style = "positive", Data = Data(input.TermId, null) });
+        }
+        var times = open.SelectMany(r => r.Alternatives.Select(a => new Choice($"{r.Pupil}: {a.Title}", $"{r.Key}|{a.Value}"))).ToList();
+        if (times.Count > 0)
+        {
+            actions.Add(Choose("Change time", ChangeSlotVerb, input.TermId,
+                new ChoiceSetInput(times) { Id = SlotInput, Label = "Pupil and new time", IsRequired = true, ErrorMessage = "Choose a time.", Value = times[0].Value }));
+        }
+        var canLeave = input.Rows.Where(r => r.State is "Proposed" or "ParentChoosing" or "Unplaced").ToList();
+        if (canLeave.Count > 0)
+        {
+            actions.Add(Choose("Leave out", LeaveOutVerb, input.TermId,
+                Pupils(canLeave),
+                new TextInput
+                {
+                    Id = ReasonInput, Label = "Why leave this pupil out this time?", IsRequired = true,
+                    ErrorMessage = "Give a short reason.", MaxLength = 200, Placeholder = "For example: meeting already held with the SENCo",
+                }));
+        }
+        var canOffer = input.Rows.Where(r => r.State == "Proposed").ToList();
+        if (canOffer.Count > 0)
+        {
+            actions.Add(Choose("Parent chooses", ParentChoosesVerb, input.TermId, Pupils(canOffer) with { Id = OfferPupilInput },
+                TextBlock.Subtle("The parent is offered three times, at least one before or after the working day, and picks one from the link in the invitation.")));
+        }
         return new AdaptiveCard
         {
             Body = body,
-            Actions = bookable
-                ? [new ExecuteAction(BookAllVerb) { Title = "Book all", Style = "positive", Data = Data(input.TermId, null) }]
-                : null,
+            Actions = actions.Count > 0 ? actions : null,
             FallbackText = "Your proposed plan meetings. Open Teams to book them.",
         };
     }
@@ -87,7 +123,7 @@ public static class BookingCards
         };
     }
 
-    /// <summary>The teacher's upcoming meetings, each with Reschedule and Cancel.</summary>
+    /// <summary>The teacher's upcoming meetings, each with its join link; Reschedule and Cancel below, choosing the meeting from a list.</summary>
     public static AdaptiveCard MyMeetings(MeetingListCardInput input)
     {
         var body = new List<CardElement> { TextBlock.Heading(input.Heading), new TextBlock(input.Intro) };
@@ -97,45 +133,37 @@ public static class BookingCards
         }
         foreach (var row in input.Rows)
         {
-            var actions = new List<CardAction>();
-            if (row.JoinUrl is not null)
+            var items = new List<CardElement>
             {
-                actions.Add(new OpenUrlAction(row.JoinUrl) { Title = "Join" });
-            }
-            if (row.Alternatives.Count > 0)
-            {
-                actions.Add(new ShowCardAction(new AdaptiveCard
-                {
-                    MsTeams = null,
-                    Body =
-                    [
-                        new ChoiceSetInput([.. row.Alternatives.Select(a => new Choice(a.Title, a.Value))])
-                        {
-                            Id = $"slot-{row.Key}", Label = "New time", IsRequired = true, ErrorMessage = "Choose a time.", Value = row.Alternatives[0].Value,
-                        },
-                    ],
-                    Actions = [new ExecuteAction(RescheduleVerb) { Title = "Move the meeting", Data = Data(input.TermId, row.Key), AssociatedInputs = "auto" }],
-                }) { Title = "Reschedule" });
-            }
-            actions.Add(new ShowCardAction(new AdaptiveCard
-            {
-                MsTeams = null,
-                Body =
-                [
-                    new TextInput { Id = $"reason-{row.Key}", Label = "A short note for the parent (optional)", MaxLength = 300, IsMultiline = true },
-                ],
-                Actions = [new ExecuteAction(CancelVerb) { Title = "Cancel the meeting", Style = "destructive", Data = Data(input.TermId, row.Key), AssociatedInputs = "auto" }],
-            }) { Title = "Cancel" });
-            body.Add(new Container(
-            [
                 new TextBlock($"{row.When} · {row.Pupil}") { Weight = TextWeight.Bolder },
                 TextBlock.Subtle(row.Detail),
-                new ActionSet(actions),
-            ]) { Separator = true, Spacing = Spacing.Medium, Id = $"meeting-{row.Key}" });
+            };
+            if (row.JoinUrl is not null)
+            {
+                items.Add(new ActionSet([new OpenUrlAction(row.JoinUrl) { Title = "Join" }]));
+            }
+            body.Add(new Container(items) { Separator = true, Spacing = Spacing.Medium, Id = $"meeting-{row.Key}" });
+        }
+        var actions = new List<CardAction>();
+        var times = input.Rows.SelectMany(r => r.Alternatives.Select(a => new Choice($"{r.Pupil}: {a.Title}", $"{r.Key}|{a.Value}"))).ToList();
+        if (times.Count > 0)
+        {
+            actions.Add(Choose("Reschedule", RescheduleVerb, input.TermId,
+                new ChoiceSetInput(times) { Id = SlotInput, Label = "Meeting and new time", IsRequired = true, ErrorMessage = "Choose a time.", Value = times[0].Value }));
+        }
+        if (input.Rows.Count > 0)
+        {
+            actions.Add(Choose("Cancel a meeting", CancelVerb, input.TermId,
+                new ChoiceSetInput([.. input.Rows.Select(r => new Choice($"{r.Pupil}: {r.When}", r.Key))])
+                {
+                    Id = PupilInput, Label = "Meeting", IsRequired = true, ErrorMessage = "Choose a meeting.", Value = input.Rows[0].Key,
+                },
+                new TextInput { Id = ReasonInput, Label = "A short note for the parent (optional)", MaxLength = 300, IsMultiline = true }));
         }
         return new AdaptiveCard
         {
             Body = body,
+            Actions = actions.Count > 0 ? actions : null,
             FallbackText = "Your upcoming plan meetings.",
         };
     }
@@ -174,7 +202,7 @@ public static class BookingCards
         };
     }
 
-    private static Container PupilBlock(string termId, ProposalRow row)
+    private static Container PupilBlock(ProposalRow row)
     {
         var items = new List<CardElement>
         {
@@ -192,48 +220,23 @@ public static class BookingCards
         {
             items.Add(new TextBlock(row.Note) { Size = TextSize.Small, IsSubtle = true });
         }
-        var actions = new List<CardAction>();
-        if (row.State is "Proposed" or "ParentChoosing" && row.Alternatives.Count > 0)
-        {
-            actions.Add(new ShowCardAction(new AdaptiveCard
-            {
-                MsTeams = null,
-                Body =
-                [
-                    new ChoiceSetInput([.. row.Alternatives.Select(a => new Choice(a.Title, a.Value))])
-                    {
-                        Id = $"slot-{row.Key}", Label = "Another time", IsRequired = true, ErrorMessage = "Choose a time.", Value = row.Alternatives[0].Value,
-                    },
-                ],
-                Actions = [new ExecuteAction(ChangeSlotVerb) { Title = "Use this time", Data = Data(termId, row.Key), AssociatedInputs = "auto" }],
-            }) { Title = "Change time" });
-        }
-        if (row.State is "Proposed" or "ParentChoosing" or "Unplaced")
-        {
-            actions.Add(new ShowCardAction(new AdaptiveCard
-            {
-                MsTeams = null,
-                Body =
-                [
-                    new TextInput
-                    {
-                        Id = $"reason-{row.Key}", Label = "Why leave this pupil out this time?", IsRequired = true,
-                        ErrorMessage = "Give a short reason.", MaxLength = 200, Placeholder = "For example: meeting already held with the SENCo",
-                    },
-                ],
-                Actions = [new ExecuteAction(LeaveOutVerb) { Title = "Leave out", Data = Data(termId, row.Key), AssociatedInputs = "auto" }],
-            }) { Title = "Leave out" });
-        }
-        if (row.State == "Proposed")
-        {
-            actions.Add(new ExecuteAction(ParentChoosesVerb) { Title = "Let the parent choose", Data = Data(termId, row.Key) });
-        }
-        if (actions.Count > 0)
-        {
-            items.Add(new ActionSet(actions));
-        }
-        return new Container(items) { Separator = true, Spacing = Spacing.Medium, Id = $"pupil-{row.Key}" };
+        return new Container(items) { Separator = true, Id = $"pupil-{row.Key}" };
     }
+
+    private static ChoiceSetInput Pupils(IReadOnlyList<ProposalRow> rows) =>
+        new([.. rows.Select(r => new Choice(r.Pupil, r.Key))])
+        {
+            Id = PupilInput, Label = "Pupil", IsRequired = true, ErrorMessage = "Choose a pupil.", Value = rows[0].Key,
+        };
+
+    /// <summary>A button that opens the inputs under the card and sends them with the verb.</summary>
+    private static ShowCardAction Choose(string title, string verb, string termId, params CardElement[] inputs) => new(new AdaptiveCard
+    {
+        MsTeams = null,
+        Body = inputs,
+        Actions = [new ExecuteAction(verb) { Title = title, Data = Data(termId, null), AssociatedInputs = "auto" }],
+    })
+    { Title = title };
 
     private static JsonObject Data(string termId, string? key)
     {

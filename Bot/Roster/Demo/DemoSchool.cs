@@ -71,7 +71,10 @@ public static class DemoSchool
         var channels = Years.ToDictionary(y => y, y => PlaceholderChannel(y));
 
         return new DemoSchoolData(
-            new SchoolSettings(schoolId, options.SchoolId == Id ? Name : $"Synthetic school {schoolId}"),
+            new SchoolSettings(schoolId, options.SchoolId == Id ? Name : $"Synthetic school {schoolId}")
+            {
+                Contact = "01632 960000 (school office), office@oakfield.example.org", // Ofcom's drama range and a reserved domain
+            },
             Terms2026To27(schoolId),
             new RosterSnapshot(schoolId, pupils, contacts, staff),
             channels);

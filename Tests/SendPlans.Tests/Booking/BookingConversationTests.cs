@@ -44,7 +44,8 @@ public sealed class BookingConversationTests : IAsyncLifetime
         texts.Should().Contain("Proposed plan meetings");
         texts.Should().Contain(["Amelia Hartley", "Oliver Nwosu", "Isla Kowalska", "Noah Patel"]);
         texts.Should().Contain(t => t.Contains("Interpreter needed (Polish)") && t.Contains("No email"));
-        texts.Should().Contain("Book all");
+        texts.Should().Contain(["Book all", "Change time", "Leave out", "Parent chooses"]);
+        card.ToJsonString().Should().Contain($"\"value\":\"{Oliver}|");
         texts.Should().Contain("Mother and Father", "both of Amelia's parents have parental responsibility");
         var meetings = await Meetings.ForTeacherAsync(School, TermId, TeacherId, default);
         meetings.Should().HaveCount(4).And.OnlyContain(m => m.Status == MeetingStatus.Proposed && m.Slot != null);
@@ -80,7 +81,7 @@ public sealed class BookingConversationTests : IAsyncLifetime
         var before = (await Meetings.GetAsync(School, TermId, Oliver, default))!;
         var chosen = before.Alternatives[0];
 
-        var body = await InvokeAsync(_bot, BookingCards.ChangeSlotVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Oliver, [$"slot-{Oliver}"] = chosen.Key });
+        var body = await InvokeAsync(_bot, BookingCards.ChangeSlotVerb, new JsonObject { ["term"] = TermId, ["slot"] = $"{Oliver}|{chosen.Key}" });
 
         Texts(body["value"]).Should().Contain(BookingText.Short(chosen, "Europe/London"));
         var after = (await Meetings.GetAsync(School, TermId, Oliver, default))!;
@@ -93,7 +94,7 @@ public sealed class BookingConversationTests : IAsyncLifetime
     {
         await SayAsync(_bot, "book my plan meetings");
 
-        var body = await InvokeAsync(_bot, BookingCards.LeaveOutVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Noah, [$"reason-{Noah}"] = "Met the SENCo last week" });
+        var body = await InvokeAsync(_bot, BookingCards.LeaveOutVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Noah, ["reason"] = "Met the SENCo last week" });
         await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
 
         Texts(body["value"]).Should().Contain("Left out: Met the SENCo last week");
@@ -135,7 +136,7 @@ public sealed class BookingConversationTests : IAsyncLifetime
         var meeting = (await Meetings.GetAsync(School, TermId, Oliver, default))!;
 
         var list = await SayAsync(_bot, "my meetings");
-        var body = await InvokeAsync(_bot, BookingCards.CancelVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Oliver, [$"reason-{Oliver}"] = "" });
+        var body = await InvokeAsync(_bot, BookingCards.CancelVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Oliver, ["reason"] = "" });
 
         Texts(list["attachments"]![0]!["content"]).Should().Contain(t => t.Contains("Oliver Nwosu"));
         Texts(body["value"]).Should().Contain(t => t.StartsWith("Cancelled. The parent has been told."));
@@ -155,7 +156,7 @@ public sealed class BookingConversationTests : IAsyncLifetime
         var meeting = (await Meetings.GetAsync(School, TermId, Oliver, default))!;
         var target = meeting.Alternatives[0];
 
-        var body = await InvokeAsync(_bot, BookingCards.RescheduleVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Oliver, [$"slot-{Oliver}"] = target.Key });
+        var body = await InvokeAsync(_bot, BookingCards.RescheduleVerb, new JsonObject { ["term"] = TermId, ["slot"] = $"{Oliver}|{target.Key}" });
 
         Texts(body["value"]).Should().Contain(t => t.StartsWith("Moved to"));
         (await Calendar.FindEventAsync(TeacherEmail, meeting.EventId!))!.Start.Should().Be(target.Start);
@@ -167,7 +168,7 @@ public sealed class BookingConversationTests : IAsyncLifetime
     {
         await SayAsync(_bot, "book my plan meetings");
 
-        var body = await InvokeAsync(_bot, BookingCards.LeaveOutVerb, new JsonObject { ["term"] = TermId, ["pupil"] = "G823204121001", ["reason-G823204121001"] = "x" });
+        var body = await InvokeAsync(_bot, BookingCards.LeaveOutVerb, new JsonObject { ["term"] = TermId, ["pupil"] = "G823204121001", ["reason"] = "x" });
 
         body["value"]!.GetValue<string>().Should().Contain("not in your classes");
         (await Meetings.GetAsync(School, TermId, "G823204121001", default)).Should().BeNull();
@@ -185,8 +186,8 @@ public sealed class BookingConversationTests : IAsyncLifetime
     public async Task Logs_WholeBookingRound_NoNamesEmailsUpnsOrMessageText()
     {
         await SayAsync(_bot, "book my plan meetings");
-        await InvokeAsync(_bot, BookingCards.ParentChoosesVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Amelia });
-        await InvokeAsync(_bot, BookingCards.LeaveOutVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Noah, [$"reason-{Noah}"] = "Secret reason text" });
+        await InvokeAsync(_bot, BookingCards.ParentChoosesVerb, new JsonObject { ["term"] = TermId, [BookingCards.OfferPupilInput] = Amelia });
+        await InvokeAsync(_bot, BookingCards.LeaveOutVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Noah, ["reason"] = "Secret reason text" });
         await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
         var link = ParentPage.LinkFrom((await Mail.ListAsync("hartley.home@example.com")).Single().HtmlBody);
         var page = new ParentPage(_bot.CreateClient());

@@ -49,7 +49,7 @@ public static class BookingSchool
         var importer = services.GetRequiredService<RosterImporter>();
         (await importer.ImportAsync(School, RosterFiles.Samples(), dryRun: false, default)).Problems.Should().BeEmpty();
         var calendar = services.GetRequiredService<SchoolCalendarStore>();
-        await calendar.CreateSettingsAsync(new SchoolSettings(School, "Oakfield Primary"), default);
+        await calendar.CreateSettingsAsync(new SchoolSettings(School, "Oakfield Primary") { Contact = "01632 960123, office@oakfield.example.org" }, default);
         if (terms)
         {
             await calendar.CreateTermsAsync([CurrentTerm()], default);
@@ -113,7 +113,7 @@ public static class BookingSchool
     public static async Task<string> ParentChoosingLinkAsync(BotFactory bot)
     {
         await SayAsync(bot, "book my plan meetings");
-        await InvokeAsync(bot, BookingCards.ParentChoosesVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Amelia });
+        await InvokeAsync(bot, BookingCards.ParentChoosesVerb, new JsonObject { ["term"] = TermId, [BookingCards.OfferPupilInput] = Amelia });
         await InvokeAsync(bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
         var invite = (await bot.Services.GetRequiredService<LocalOutbox>().ListAsync("hartley.home@example.com")).Single();
         return ParentPage.LinkFrom(invite.HtmlBody);

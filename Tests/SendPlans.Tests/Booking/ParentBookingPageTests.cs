@@ -25,7 +25,7 @@ public sealed class ParentBookingPageTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _bot = await BotFactory.StartAsync(settings: new() { ["Booking:RunJobs"] = "false" });
+        _bot = await BotFactory.StartAsync(settings: new() { ["Booking:FallbackContact"] = "01632 960999 (the trust's office)" });
         _bot.UseKestrel(0);
         _bot.StartServer();
         _baseUrl = _bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1").TrimEnd('/');
@@ -78,7 +78,23 @@ public sealed class ParentBookingPageTests : IAsyncLifetime
         response!.Status.Should().Be(404);
         (await page.Locator("h1").InnerTextAsync()).Should().Be("This link cannot be used");
         var html = await page.ContentAsync();
-        html.Should().Contain("contact your child's school").And.NotContain("Amelia").And.NotContain("Hartley").And.NotContain("<form");
+        html.Should().Contain("contact your child's school").And.Contain("01632 960999 (the trust's office)");
+        html.Should().NotContain("Amelia").And.NotContain("Hartley").And.NotContain("Oakfield").And.NotContain("<form");
+    }
+
+    [Fact]
+    public async Task BookingPage_ExpiredLink_NamesTheSchoolAndHowToReachItButNoPupil()
+    {
+        await ParentChoosingLinkAsync(_bot);
+        var token = _bot.Services.GetRequiredService<SendPlans.Bot.ParentLinks.ParentLinkTokens>().Create(new(
+            SendPlans.Bot.ParentLinks.ParentLinkPurpose.Booking, School, Amelia, "1", TermId, DateTimeOffset.UtcNow.AddMinutes(-1)));
+
+        var response = await _bot.CreateClient().GetAsync($"/booking/{token}");
+        var html = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.Gone);
+        html.Should().Contain("This link has expired").And.Contain("Oakfield Primary").And.Contain("01632 960123, office@oakfield.example.org");
+        html.Should().NotContain("Amelia").And.NotContain("Hartley").And.NotContain("<form");
     }
 
     [Fact]
