@@ -98,15 +98,6 @@ public sealed class AttendanceHandlers(
             await alerts.UpdatePostedCardAsync(item, card, cancellationToken);
             return;
         }
-        var activity = Activity.CreateMessage();
-        activity.Attachments = [Attachment.AdaptiveCard(card)];
-        await outbox.EnqueueAsync(new OutboxMessage
-        {
-            Key = $"followup-update|{item.SchoolId}|{item.Id}|{posted}|{item.History.Count}",
-            ServiceUrl = serviceUrl,
-            ConversationId = conversationId,
-            UpdateActivityId = posted,
-            Activity = activity,
-        }, cancellationToken);
+        await outbox.EnqueueAsync(FollowUpAlerts.CardUpdate($"followup-update|{item.SchoolId}|{item.Id}|{posted}|{item.History.Count}", serviceUrl, conversationId, posted, card), cancellationToken);
     }
 }

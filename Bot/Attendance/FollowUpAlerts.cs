@@ -151,17 +151,16 @@ public sealed class FollowUpAlerts(
     {
         if (await outbox.FindAsync(ChannelKey(item), cancellationToken) is { Status: OutboxStatus.Sent, SentActivityId: { } activityId, SentConversationId: { } conversationId, ServiceUrl: { } serviceUrl } entry)
         {
-            var activity = Activity.CreateMessage();
-            activity.Attachments = [Attachment.AdaptiveCard(card)];
-            await outbox.EnqueueAsync(new OutboxMessage
-            {
-                Key = $"{entry.Key}|update|{item.History.Count}",
-                ServiceUrl = serviceUrl,
-                ConversationId = conversationId,
-                UpdateActivityId = activityId,
-                Activity = activity,
-            }, cancellationToken);
+            await outbox.EnqueueAsync(CardUpdate($"{entry.Key}|update|{item.History.Count}", serviceUrl, conversationId, activityId, card), cancellationToken);
         }
+    }
+
+    /// <summary>An outbox message that replaces a posted card, so everyone sees the new one at the outbox's pace.</summary>
+    internal static OutboxMessage CardUpdate(string key, string serviceUrl, string conversationId, string activityId, JsonNode card)
+    {
+        var activity = Activity.CreateMessage();
+        activity.Attachments = [Attachment.AdaptiveCard(card)];
+        return new OutboxMessage { Key = key, ServiceUrl = serviceUrl, ConversationId = conversationId, UpdateActivityId = activityId, Activity = activity };
     }
 
     /// <summary>The alert card for the item as it stands: only what a year lead may see.</summary>
@@ -214,14 +213,15 @@ public sealed class FollowUpAlerts(
     private async Task<bool> ChannelFailedAsync(FollowUpItem item, CancellationToken cancellationToken) =>
         await outbox.FindAsync(ChannelKey(item), cancellationToken) is { Status: OutboxStatus.Failed, Failure: DeliveryFailure.BotRemoved or DeliveryFailure.ConversationNotFound };
 
-    private static OutboxMessage ChannelMessage(ConversationReference channel, string key, JsonNode card)
+    /// <summary>A new post in a channel, from its stored conversation reference.</summary>
+    internal static OutboxMessage ChannelMessage(ConversationReference channel, string key, JsonNode card)
     {
         var activity = Activity.CreateMessage();
         activity.Conversation = channel.Conversation;
         activity.From = channel.Bot;
         activity.ChannelId = channel.ChannelId;
         activity.Attachments = [Attachment.AdaptiveCard(card)];
-        return new OutboxMessage { Key = key, ServiceUrl = channel.ServiceUrl, ConversationId = channel.Conversation.Id, Activity = activity };
+        return new OutboxMessage { Key = key, ServiceUrl = channel.ServiceUrl, ConversationId = channel.Conversation.Id ?? "", Activity = activity };
     }
 
     private static string ContactPreference(Contact c)

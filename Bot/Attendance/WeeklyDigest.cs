@@ -4,7 +4,6 @@ using SendPlans.Bot.Booking;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Terms;
 using SendPlans.Cards.Attendance;
-using SendPlans.Infrastructure.BotFramework;
 using SendPlans.Infrastructure.BotFramework.Proactive;
 using SendPlans.Infrastructure.Jobs;
 
@@ -64,17 +63,12 @@ public sealed class WeeklyDigest(
 
             foreach (var year in await roster.GetYearGroupsAsync(Reader, school.SchoolId, cancellationToken))
             {
-                if (year.AlertChannel is not { } channel || channel.Conversation.Id is not { } conversationId)
+                if (year.AlertChannel is not { Conversation.Id: not null } channel)
                 {
                     continue;
                 }
                 var card = AttendanceCards.WeeklyDigest(For($"{year.YearGroup.DisplayName}: plan meetings this week", upn => pupils.TryGetValue(upn, out var p) && p.YearGroup == year.YearGroup));
-                var activity = Activity.CreateMessage();
-                activity.Conversation = channel.Conversation;
-                activity.From = channel.Bot;
-                activity.ChannelId = channel.ChannelId;
-                activity.Attachments = [Attachment.AdaptiveCard(card.ToJsonNode())];
-                if (await outbox.EnqueueAsync(new OutboxMessage { Key = $"digest|{school.SchoolId}|{year.YearGroup.Code}|{week}", ServiceUrl = channel.ServiceUrl, ConversationId = conversationId, Activity = activity }, cancellationToken))
+                if (await outbox.EnqueueAsync(FollowUpAlerts.ChannelMessage(channel, $"digest|{school.SchoolId}|{year.YearGroup.Code}|{week}", card.ToJsonNode()), cancellationToken))
                 {
                     sent++;
                 }

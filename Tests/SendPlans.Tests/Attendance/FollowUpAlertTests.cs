@@ -345,6 +345,20 @@ public sealed class FollowUpAlertTests : IAsyncLifetime
         slt.Should().Contain("Oakfield Primary: plan meetings this week");
     }
 
+    [Fact]
+    public async Task Erase_PupilWithAFollowUpAndAttendance_NoneOfTheirRowsLeft()
+    {
+        ReportSays();
+        var meeting = await MeetingAsync(online: true);
+        await Sweep().SweepAsync(default);
+        (await Items()).Should().ContainSingle();
+
+        await Services.GetRequiredService<SendPlans.Bot.DataProtection.PupilErasure>().EraseAsync(RosterReader.System("erasure request"), School, Freya, default);
+
+        (await Items()).Should().BeEmpty();
+        (await Services.GetRequiredService<AttendanceStore>().GetAsync(School, MeetingId(meeting), default)).Should().BeNull();
+    }
+
     private void ReportSays(params (string Email, int Seconds)[] attendees) =>
         _reports.Setup(r => r.GetAttendanceAsync(It.IsAny<string>(), JoinUrl, It.IsAny<CancellationToken>()))
             .ReturnsAsync(new MeetingAttendanceReport(AttendanceReportStatus.Found, [.. attendees.Select(a => new AttendeeRecord(a.Email, null, TimeSpan.FromSeconds(a.Seconds)))]));
