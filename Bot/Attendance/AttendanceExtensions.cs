@@ -21,6 +21,7 @@ public static class AttendanceExtensions
         services.AddSingleton<FollowUpAlerts>();
         services.AddSingleton<IParentResponses, InvitationParentResponses>();
         services.AddSingleton<NoResponseCheck>();
+        services.AddSingleton<ModerationService>();
         services.AddSingleton<AttendanceService>();
         services.AddSingleton<AttendanceHandlers>();
         services.AddSingleton<AttendanceSweepJob>();
@@ -33,7 +34,9 @@ public static class AttendanceExtensions
             .OnAdaptiveCardAction(AttendanceCards.RebookVerb, (c, a, ct) => Handlers(c).FollowUpAsync(c, a, FollowUpAction.Rebook, ct))
             .OnAdaptiveCardAction(AttendanceCards.DeclineVerb, (c, a, ct) => Handlers(c).FollowUpAsync(c, a, FollowUpAction.Decline, ct))
             .OnAdaptiveCardAction(AttendanceCards.CouldNotReachVerb, (c, a, ct) => Handlers(c).FollowUpAsync(c, a, FollowUpAction.CouldNotReach, ct))
-            .OnAdaptiveCardAction(AttendanceCards.AttendanceVerb, (c, a, ct) => Handlers(c).AttendanceAnswerAsync(c, a, ct)));
+            .OnAdaptiveCardAction(AttendanceCards.AttendanceVerb, (c, a, ct) => Handlers(c).AttendanceAnswerAsync(c, a, ct))
+            .OnAdaptiveCardAction(AttendanceCards.ApproveVerb, (c, a, ct) => Handlers(c).ModerateAsync(c, a, ModerationOutcome.Approved, ct))
+            .OnAdaptiveCardAction(AttendanceCards.NeedsChangesVerb, (c, a, ct) => Handlers(c).ModerateAsync(c, a, ModerationOutcome.NeedsChanges, ct)));
         return builder;
     }
 

@@ -17,8 +17,30 @@ public sealed class AttendanceHandlers(
     BookingService booking,
     StaffChats chats,
     ProactiveOutbox outbox,
-    RosterStore roster)
+    RosterStore roster,
+    ModerationService moderation)
 {
+    public async Task<InvokeResponse> ModerateAsync(TurnContext context, AdaptiveCardAction action, ModerationOutcome outcome, CancellationToken cancellationToken)
+    {
+        var member = await staff.FindByEntraIdAsync(context.Activity.From?.AadObjectId, cancellationToken);
+        var (termId, upn) = (action.GetString("term"), action.GetString("pupil"));
+        if (member is null || action.GetString("school") != member.SchoolId || termId is null || upn is null)
+        {
+            return InvokeResponse.Error(403, "NotAllowed", "Only SLT of the pupil's school moderate plans.");
+        }
+        var (item, refusal) = await moderation.DecideAsync(member, termId, upn, outcome, action.GetString("comment"), cancellationToken);
+        if (item is null)
+        {
+            return InvokeResponse.Message(refusal ?? "Nothing changed.");
+        }
+        var reader = RosterReader.For(member, "moderation");
+        var pupil = await roster.GetPupilAsync(reader, member.SchoolId, upn, cancellationToken);
+        var plan = await roster.GetPlanAsync(reader, member.SchoolId, termId, upn, cancellationToken);
+        return pupil is null || plan is null
+            ? InvokeResponse.Message($"Recorded: {ModerationService.Describe(outcome)}.")
+            : InvokeResponse.Card(ModerationService.Card(pupil, termId, plan, outcome).ToJsonNode());
+    }
+
     public async Task<InvokeResponse> FollowUpAsync(TurnContext context, AdaptiveCardAction action, FollowUpAction kind, CancellationToken cancellationToken)
     {
         var member = await staff.FindByEntraIdAsync(context.Activity.From?.AadObjectId, cancellationToken);

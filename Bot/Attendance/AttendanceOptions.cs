@@ -26,6 +26,9 @@ public sealed class AttendanceOptions
     /// <summary>A follow-up not final after this many days shows as overdue in the digest.</summary>
     public int OverdueAfterDays { get; set; } = 5;
 
+    /// <summary>The share of agreed plans SLT moderate after the deadline (at least one per class).</summary>
+    public int ModerationPercent { get; set; } = 10;
+
     /// <summary>Whether this instance runs the sweep in the background (tests drive passes themselves).</summary>
     public bool RunJobs { get; set; } = true;
 
@@ -64,6 +67,10 @@ public sealed class AttendanceOptionsValidator : IValidateOptions<AttendanceOpti
         if (o.DigestAt < TimeSpan.Zero || o.DigestAt >= TimeSpan.FromDays(1))
         {
             problems.Add("Attendance:DigestAt must be a time of day, 00:00 to 23:59.");
+        }
+        if (o.ModerationPercent is < 1 or > 100)
+        {
+            problems.Add("Attendance:ModerationPercent must be 1 to 100.");
         }
         if (o.OverdueAfterDays is < 1 or > 60)
         {

@@ -25,6 +25,7 @@ public sealed class AttendanceService(
     FollowUpAlerts alerts,
     FollowUpStore items,
     NoResponseCheck noResponses,
+    ModerationService moderation,
     StaffChats chats,
     RosterStore roster,
     SchoolCalendarStore calendars,
@@ -73,6 +74,7 @@ public sealed class AttendanceService(
             }
         }
         await noResponses.RaiseAsync(cancellationToken);
+        await moderation.StartDueAsync(cancellationToken);
         var escalated = await alerts.EscalateDueAsync(o.EscalateAfter, cancellationToken);
         await alerts.RedeliverUndeliverableAsync(cancellationToken);
         Log.Swept(logger, settled, asked, missed, escalated);

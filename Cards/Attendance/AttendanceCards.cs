@@ -43,8 +43,14 @@ public sealed record DigestInput(
 /// <summary>One open follow-up: the pupil and class, who has it (or nobody), and whether it is overdue.</summary>
 public sealed record DigestFollowUpLine(string Pupil, string State, string? Who, int DaysOpen, bool Overdue);
 
+/// <summary>A sampled plan for an SLT reviewer; <paramref name="Outcome"/> is set once reviewed.</summary>
+public sealed record ModerationInput(string SchoolId, string TermId, string Upn, string PupilName, string ClassName, IReadOnlyList<string> Targets, string? Outcome);
+
 public static class AttendanceCards
 {
+    public const string ApproveVerb = "moderation.approve";
+    public const string NeedsChangesVerb = "moderation.changes";
+
     public const string ClaimVerb = "followup.claim";
     public const string RebookVerb = "followup.rebook";
     public const string DeclineVerb = "followup.decline";
@@ -152,7 +158,7 @@ public static class AttendanceCards
             new TextBlock(input.OpenFollowUps.Count == 0 ? "No open follow-ups." : $"Open follow-ups ({input.OpenFollowUps.Count})") { Weight = TextWeight.Bolder, Separator = true, Id = "followups" },
         };
         body.AddRange(input.OpenFollowUps.OrderByDescending(f => f.Overdue).ThenByDescending(f => f.DaysOpen).Take(MaxDigestRows).Select(f =>
-            new TextBlock($"{(f.Overdue ? "OVERDUE · " : "")}{f.Pupil}: {f.State}, {(f.Who is null ? "nobody has it yet" : $"{f.Who} has it")} ({f.DaysOpen} days)")
+            new TextBlock($"{(f.Overdue ? "OVERDUE · " : "")}{f.Pupil}: {f.State}, {(f.Who is null ? "nobody has it yet" : $"{f.Who} has it")} ({f.DaysOpen} day{(f.DaysOpen == 1 ? "" : "s")})")
             {
                 Size = TextSize.Small,
                 Spacing = Spacing.None,
@@ -163,6 +169,37 @@ public static class AttendanceCards
             body.Add(TextBlock.Subtle($"and {input.OpenFollowUps.Count - MaxDigestRows} more"));
         }
         return new AdaptiveCard { Body = body, FallbackText = $"{input.Title}: {input.Held} held, {input.Missed} missed, {input.OpenFollowUps.Count} open follow-ups." };
+    }
+
+    /// <summary>SLT moderation of one sampled plan: Approved, or Needs changes with a comment for the teacher.</summary>
+    public static AdaptiveCard Moderation(ModerationInput input)
+    {
+        var body = new List<CardElement>
+        {
+            TextBlock.Heading($"Moderate: {input.PupilName}'s plan"),
+            TextBlock.Subtle($"Class {input.ClassName} · sampled for moderation after the deadline"),
+        };
+        body.AddRange(input.Targets.Select((t, i) => new TextBlock($"{i + 1}. {t}") { Spacing = Spacing.Small }));
+        if (input.Outcome is not null)
+        {
+            body.Add(new TextBlock($"Recorded: {input.Outcome}.") { Weight = TextWeight.Bolder, Color = TextColor.Good, Separator = true });
+        }
+        var data = new JsonObject { ["school"] = input.SchoolId, ["term"] = input.TermId, ["pupil"] = input.Upn };
+        return new AdaptiveCard
+        {
+            Body = body,
+            Actions = input.Outcome is not null ? null :
+            [
+                new ExecuteAction(ApproveVerb) { Title = "Approved", Style = "positive", Data = data },
+                new ShowCardAction(new AdaptiveCard
+                {
+                    MsTeams = null,
+                    Body = [new TextInput { Id = "comment", Label = "What should the teacher change?", IsMultiline = true, IsRequired = true, ErrorMessage = "Write a comment for the teacher.", MaxLength = 1000 }],
+                    Actions = [new ExecuteAction(NeedsChangesVerb) { Title = "Send to the teacher", Data = (JsonObject)data.DeepClone(), AssociatedInputs = "auto" }],
+                }) { Title = "Needs changes" },
+            ],
+            FallbackText = "A plan to moderate. Open Teams to review it.",
+        };
     }
 
     /// <summary>Rows in a digest; the rest are counted.</summary>

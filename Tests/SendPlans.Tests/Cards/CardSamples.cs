@@ -71,5 +71,9 @@ public static class CardSamples
             "Thank you for telling me.", "Did not attend"))),
         ("weekly-digest-year", AttendanceCards.WeeklyDigest(new DigestInput("Year 3: plan meetings this week", "Week of 23 November 2026", 11, 2, 1, 4, 3,
             [new("Freya O'Connor (3A)", "being followed up", "Priya Shah", 6, true), new("Ava Lewis (3B)", "open", null, 1, false)]))),
+        ("moderation", AttendanceCards.Moderation(new ModerationInput("oak", "2026-27-autumn", "G823204121001", "Freya O'Connor", "3A",
+            ["Freya will read a short sentence aloud using her phonics cards, 4 times out of 5.", "Freya will ask for help with a 'help' card in maths lessons.", "Freya will join a game with two friends at lunchtime twice a week."], null))),
+        ("moderation-approved", AttendanceCards.Moderation(new ModerationInput("oak", "2026-27-autumn", "G823204121001", "Freya O'Connor", "3A",
+            ["Freya will read a short sentence aloud using her phonics cards, 4 times out of 5.", "Freya will ask for help with a 'help' card in maths lessons."], "approved"))),
     ];
 }
