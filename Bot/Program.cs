@@ -1,3 +1,4 @@
+using SendPlans.Bot.Attendance;
 using SendPlans.Bot.Booking;
 using SendPlans.Bot.Cli;
 using SendPlans.Bot.Conversation;
@@ -16,6 +17,7 @@ builder.AddRoster();
 builder.AddBooking();
 builder.AddViews();
 builder.AddPlans();
+builder.AddAttendance();
 builder.AddCommandLine(args);
 
 var app = builder.Build();

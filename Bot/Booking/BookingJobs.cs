@@ -44,27 +44,11 @@ public abstract class BookingJob(TableLeases leases, TableStorage storage, IOpti
         return sent;
     }
 
-    /// <summary>Every school that has settings, with them.</summary>
-    private async Task<IReadOnlyList<SchoolSettings>> SchoolsAsync(SchoolCalendarStore calendars, CancellationToken cancellationToken)
-    {
-        var table = await Storage.GetTableAsync(SchoolCalendarStore.SchoolsTable, cancellationToken);
-        var ids = (await table.QueryAllAsync(TableClient.CreateQueryFilter($"RowKey eq {"settings"}"), ["PartitionKey"], cancellationToken)).Select(e => e.PartitionKey);
-        var schools = new List<SchoolSettings>();
-        foreach (var id in ids)
-        {
-            if (await calendars.GetSettingsAsync(id, cancellationToken) is { } settings)
-            {
-                schools.Add(settings);
-            }
-        }
-        return schools;
-    }
+    private static Task<IReadOnlyList<SchoolSettings>> SchoolsAsync(SchoolCalendarStore calendars, CancellationToken cancellationToken) =>
+        calendars.AllSettingsAsync(cancellationToken);
 
-    protected async Task<IReadOnlyList<StaffMember>> StaffAsync(string schoolId, CancellationToken cancellationToken)
-    {
-        var table = await Storage.GetTableAsync(StaffDirectory.StaffTable, cancellationToken);
-        return [.. (await table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {schoolId}"), null, cancellationToken)).Select(StaffDirectory.FromEntity)];
-    }
+    protected Task<IReadOnlyList<StaffMember>> StaffAsync(string schoolId, CancellationToken cancellationToken) =>
+        StaffDirectory.ForSchoolAsync(Storage, schoolId, cancellationToken);
 
     protected DateTime LocalNow(SchoolSettings settings) => BookingText.Local(Time.GetUtcNow(), settings.TimeZone);
 

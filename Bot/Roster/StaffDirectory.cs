@@ -55,6 +55,16 @@ public sealed class StaffDirectory(TableStorage storage, IMemoryCache cache)
         return member;
     }
 
+    /// <summary>Every member of staff of a school (a few dozen): for jobs that pick people by role.</summary>
+    public Task<IReadOnlyList<StaffMember>> ForSchoolAsync(string schoolId, CancellationToken cancellationToken) =>
+        ForSchoolAsync(storage, schoolId, cancellationToken);
+
+    internal static async Task<IReadOnlyList<StaffMember>> ForSchoolAsync(TableStorage storage, string schoolId, CancellationToken cancellationToken)
+    {
+        var staff = await storage.GetTableAsync(StaffTable, cancellationToken);
+        return [.. (await staff.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {schoolId}"), null, cancellationToken)).Select(FromEntity)];
+    }
+
     internal static StaffMember FromEntity(TableEntity e) => new(
         e.PartitionKey,
         e.RowKey,

@@ -21,6 +21,13 @@ public sealed class SchoolCalendarStore(TableStorage storage, TimeProvider time)
         return row.HasValue ? ToSettings(row.Value!) : null;
     }
 
+    /// <summary>Every school that has settings, with them: for the timed jobs that visit each school.</summary>
+    public async Task<IReadOnlyList<SchoolSettings>> AllSettingsAsync(CancellationToken cancellationToken)
+    {
+        var table = await storage.GetTableAsync(SchoolsTable, cancellationToken);
+        return [.. (await table.QueryAllAsync(TableClient.CreateQueryFilter($"RowKey eq {SettingsRow}"), null, cancellationToken)).Select(ToSettings)];
+    }
+
     /// <summary>Creates the settings; false when the school already has some (nothing is overwritten).</summary>
     public async Task<bool> CreateSettingsAsync(SchoolSettings settings, CancellationToken cancellationToken)
     {

@@ -104,6 +104,14 @@ public sealed class ConversationReferenceStore(TableStorage storage, TimeProvide
         await table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
     }
 
+    /// <summary>True when the bot was removed from this conversation (an uninstall was seen).</summary>
+    public async Task<bool> IsRemovedAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        var table = await storage.GetTableAsync(Table, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKeys.Hash(conversationId), select: ["RemovedAt"], cancellationToken: cancellationToken);
+        return found.HasValue && found.Value!.GetDateTimeOffset("RemovedAt") is not null;
+    }
+
     public async Task<ConversationReference?> FindAsync(string conversationId, CancellationToken cancellationToken)
     {
         var table = await storage.GetTableAsync(Table, cancellationToken);

@@ -50,6 +50,11 @@ public static class CalendarServiceCollectionExtensions
             sp.GetRequiredService<IOptions<CalendarOptions>>().Value.Provider == CalendarProviderKind.Graph
                 ? sp.GetRequiredService<GraphCalendarProvider>()
                 : sp.GetRequiredService<LocalCalendarProvider>());
+        services.TryAddSingleton<GraphMeetingAttendance>();
+        services.TryAddSingleton<IMeetingAttendance>(sp =>
+            sp.GetRequiredService<IOptions<CalendarOptions>>().Value.Provider == CalendarProviderKind.Graph
+                ? sp.GetRequiredService<GraphMeetingAttendance>()
+                : new NoMeetingAttendance());
         return services;
     }
 }

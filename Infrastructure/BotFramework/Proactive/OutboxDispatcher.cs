@@ -95,7 +95,14 @@ public sealed class OutboxDispatcher(
         {
             string? sentConversation = conversationId;
             string? sentActivity;
-            if (conversationId is not null)
+            if (conversationId is not null && entity.GetString("UpdateActivityId") is { } updateId)
+            {
+                activity!.Id = updateId;
+                activity.Type ??= ActivityTypes.Message;
+                await connector.UpdateActivityAsync(serviceUrl, conversationId, updateId, activity, cancellationToken);
+                sentActivity = updateId;
+            }
+            else if (conversationId is not null)
             {
                 sentActivity = (await connector.SendToConversationAsync(serviceUrl, conversationId, activity ?? Activity.CreateMessage(), cancellationToken)).Id;
             }

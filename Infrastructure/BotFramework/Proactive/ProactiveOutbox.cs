@@ -25,10 +25,16 @@ public sealed record OutboxMessage
     public ConversationParameters? CreateConversation { get; init; }
 
     public Activity? Activity { get; init; }
+
+    /// <summary>Replace this earlier activity in <see cref="ConversationId"/> (a card update for everyone) instead of sending.</summary>
+    public string? UpdateActivityId { get; init; }
 }
 
 /// <summary>What is known of one message in the outbox.</summary>
-public sealed record OutboxEntry(string Key, OutboxStatus Status, int Attempts, string? SentActivityId, string? SentConversationId, DeliveryFailure Failure);
+public sealed record OutboxEntry(string Key, OutboxStatus Status, int Attempts, string? SentActivityId, string? SentConversationId, DeliveryFailure Failure)
+{
+    public string? ServiceUrl { get; init; }
+}
 
 /// <summary>
 /// Proactive messages wait here, in Azure Tables, until the dispatcher has delivered them.
@@ -46,6 +52,10 @@ public sealed class ProactiveOutbox(TableStorage storage, TimeProvider time)
         {
             throw new ArgumentException("Give either a conversation id or the parameters to create one.", nameof(message));
         }
+        if (message.UpdateActivityId is not null && (message.ConversationId is null || message.Activity is null))
+        {
+            throw new ArgumentException("An update needs the conversation id and the replacement activity.", nameof(message));
+        }
         var table = await storage.GetTableAsync(Table, cancellationToken);
         var now = time.GetUtcNow();
         var entity = new TableEntity(Partition, TableKeys.Hash(message.Key))
@@ -54,6 +64,7 @@ public sealed class ProactiveOutbox(TableStorage storage, TimeProvider time)
             ["ConversationId"] = message.ConversationId,
             ["CreateConversation"] = message.CreateConversation is null ? null : JsonSerializer.Serialize(message.CreateConversation, BotJsonContext.Default.ConversationParameters),
             ["Activity"] = message.Activity is null ? null : JsonSerializer.Serialize(message.Activity, BotJsonContext.Default.Activity),
+            ["UpdateActivityId"] = message.UpdateActivityId,
             ["Status"] = nameof(OutboxStatus.Pending),
             ["Attempts"] = 0,
             ["NextAttemptAt"] = now,
@@ -83,5 +94,8 @@ public sealed class ProactiveOutbox(TableStorage storage, TimeProvider time)
         e.GetInt32("Attempts") ?? 0,
         e.GetString("SentActivityId"),
         e.GetString("SentConversationId"),
-        Enum.TryParse<DeliveryFailure>(e.GetString("Failure"), out var failure) ? failure : DeliveryFailure.None);
+        Enum.TryParse<DeliveryFailure>(e.GetString("Failure"), out var failure) ? failure : DeliveryFailure.None)
+    {
+        ServiceUrl = e.GetString("ServiceUrl"),
+    };
 }

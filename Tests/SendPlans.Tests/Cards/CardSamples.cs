@@ -1,3 +1,4 @@
+using SendPlans.Cards.Attendance;
 using SendPlans.Cards.Booking;
 using SendPlans.Cards.Conversation;
 using SendPlans.Cards.Model;
@@ -54,6 +55,27 @@ public static class CardSamples
                 new("P823204124001", "08:45", "Amelia Hartley", "Read the parent's and pupil's views before you join", "https://teams.microsoft.com/l/meetup-join/19%3ameeting_demo", null, []),
                 new("D823204123001", "12:00", "Isla Kowalska", "Interpreter needed · Read the parent's and pupil's views before you join", "https://teams.microsoft.com/l/meetup-join/19%3ameeting_demo2", null, []),
             ], null), "my meetings")),
+        ("followup-alert-open", AttendanceCards.FollowUpAlert(new FollowUpAlertInput("oak", "f1", "Freya O'Connor", "3A", "Priya Shah",
+            "The parent did not attend the plan meeting on Wed 25 Nov 15:30.", 1, true, "Polish", "Mother: prefers phone; hard to attend Mon 08:30-09:30",
+            "Open", null, false, [new("Wed 25 Nov 16:40", "SendPlans", "alert raised")]))),
+        ("followup-alert-claimed", AttendanceCards.FollowUpAlert(new FollowUpAlertInput("oak", "f1", "Freya O'Connor", "3A", "Priya Shah",
+            "The parent did not attend the plan meeting on Wed 25 Nov 15:30.", 0, false, null, "Foster carer: prefers email",
+            "Being followed up", "Priya Shah", false,
+            [new("Wed 25 Nov 16:40", "SendPlans", "alert raised"), new("Wed 25 Nov 16:52", "Priya Shah", "will follow up")]))),
+        ("followup-alert-declined", AttendanceCards.FollowUpAlert(new FollowUpAlertInput("oak", "f1", "Leo Ahmed", "4A", "Priya Shah",
+            "The parent has given no views and did not answer the invitation by the deadline.", 0, false, null, "Father: prefers text message",
+            "Closed: the parent declined", "Priya Shah", true,
+            [new("Mon 30 Nov 09:00", "SendPlans", "alert raised"), new("Mon 30 Nov 10:15", "Priya Shah", "contacted the parent: declined (works nights; will read the plan at home)")]))),
+        ("attendance-question", AttendanceCards.AttendanceQuestion(new AttendanceQuestionInput("oak", "m1", "Freya O'Connor", "Plan meeting, Wednesday 25 November 15:30",
+            "Teams has no attendance report for this meeting, so please tell me.", null))),
+        ("attendance-answered", AttendanceCards.AttendanceQuestion(new AttendanceQuestionInput("oak", "m1", "Freya O'Connor", "Plan meeting, Wednesday 25 November 15:30",
+            "Thank you for telling me.", "Did not attend"))),
+        ("weekly-digest-year", AttendanceCards.WeeklyDigest(new DigestInput("Year 3: plan meetings this week", "Week of 23 November 2026", 11, 2, 1, 4, 3,
+            [new("Freya O'Connor (3A)", "being followed up", "Priya Shah", 6, true), new("Ava Lewis (3B)", "open", null, 1, false)]))),
+        ("moderation", AttendanceCards.Moderation(new ModerationInput("oak", "2026-27-autumn", "G823204121001", "Freya O'Connor", "3A",
+            ["Freya will read a short sentence aloud using her phonics cards, 4 times out of 5.", "Freya will ask for help with a 'help' card in maths lessons.", "Freya will join a game with two friends at lunchtime twice a week."], null))),
+        ("moderation-approved", AttendanceCards.Moderation(new ModerationInput("oak", "2026-27-autumn", "G823204121001", "Freya O'Connor", "3A",
+            ["Freya will read a short sentence aloud using her phonics cards, 4 times out of 5.", "Freya will ask for help with a 'help' card in maths lessons."], "approved"))),
         .. ViewsCardSamples.All,
     ];
 }

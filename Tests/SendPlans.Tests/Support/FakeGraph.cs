@@ -295,6 +295,9 @@ public sealed class FakeGraph : IAsyncDisposable
                 ("POST", "calendar/getschedule", _) => GetSchedule(body),
                 ("POST", "events", _) => Create(mailbox, body),
                 ("POST", "sendmail", _) => SendMail(mailbox, body),
+                ("GET", "onlinemeetings", 3) => FindOnlineMeeting(mailbox, url),
+                ("GET", _, 5) when route.StartsWith("onlinemeetings/", StringComparison.Ordinal) && route.EndsWith("/attendancereports", StringComparison.Ordinal) => AttendanceReports(mailbox, segments[3]),
+                ("GET", _, 7) when route.StartsWith("onlinemeetings/", StringComparison.Ordinal) && route.EndsWith("/attendancerecords", StringComparison.Ordinal) => AttendanceRecords(mailbox, segments[3], segments[5]),
                 ("GET", _, 4) when segments[2].Equals("events", StringComparison.OrdinalIgnoreCase) => Get(mailbox, segments[3]),
                 ("PATCH", _, 4) when segments[2].Equals("events", StringComparison.OrdinalIgnoreCase) => Update(mailbox, segments[3], body),
                 ("POST", _, 5) when segments[2].Equals("events", StringComparison.OrdinalIgnoreCase) && segments[4].Equals("cancel", StringComparison.OrdinalIgnoreCase) => Cancel(mailbox, segments[3]),
@@ -305,6 +308,75 @@ public sealed class FakeGraph : IAsyncDisposable
         {
             _inFlight.AddOrUpdate(mailbox, 0, (_, n) => n - 1);
         }
+    }
+
+    private sealed record FakeOnlineMeeting(string Id, string Organizer, string JoinUrl, List<List<(string? Email, string? IdentityId, int Seconds)>> Reports);
+
+    private readonly ConcurrentDictionary<string, FakeOnlineMeeting> _onlineMeetings = new(StringComparer.Ordinal);
+    private int _onlineMeetingIds, _attendanceCalls;
+
+    /// <summary>Requests to the online meeting and attendance endpoints.</summary>
+    public int AttendanceCalls => Volatile.Read(ref _attendanceCalls);
+
+    /// <summary>
+    /// An online meeting the organizer owns, found by its join URL, with one attendance report
+    /// per list given (none: the meeting has no report yet).
+    /// </summary>
+    public void AddOnlineMeeting(string organizer, string joinUrl, params (string? Email, string? IdentityId, int Seconds)[][] reports)
+    {
+        var id = $"MSo{Interlocked.Increment(ref _onlineMeetingIds)}";
+        _onlineMeetings[id] = new FakeOnlineMeeting(id, organizer, joinUrl, [.. reports.Select(r => r.ToList())]);
+    }
+
+    private (int, JsonNode?, int?) FindOnlineMeeting(string organizer, string url)
+    {
+        Interlocked.Increment(ref _attendanceCalls);
+        var query = url.Contains('?') ? Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(url[url.IndexOf('?')..]) : [];
+        var filter = query.TryGetValue("$filter", out var f) ? f.ToString() : "";
+        const string prefix = "JoinWebUrl eq '";
+        if (!filter.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) || !filter.EndsWith('\''))
+        {
+            return (400, Error("BadRequest", "Filter by JoinWebUrl is required for app-only access."), null);
+        }
+        var joinUrl = filter[prefix.Length..^1].Replace("''", "'", StringComparison.Ordinal);
+        var found = _onlineMeetings.Values.Where(m => m.Organizer.Equals(organizer, StringComparison.OrdinalIgnoreCase) && m.JoinUrl == joinUrl);
+        return (200, new JsonObject
+        {
+            ["value"] = new JsonArray([.. found.Select(m => (JsonNode)new JsonObject { ["id"] = m.Id, ["joinWebUrl"] = m.JoinUrl, ["subject"] = "Plan meeting" })]),
+        }, null);
+    }
+
+    private (int, JsonNode?, int?) AttendanceReports(string organizer, string meetingId)
+    {
+        Interlocked.Increment(ref _attendanceCalls);
+        if (!_onlineMeetings.TryGetValue(meetingId, out var meeting) || !meeting.Organizer.Equals(organizer, StringComparison.OrdinalIgnoreCase))
+        {
+            return (404, Error("NotFound", "The online meeting was not found."), null);
+        }
+        return (200, new JsonObject
+        {
+            ["value"] = new JsonArray([.. meeting.Reports.Select((r, i) => (JsonNode)new JsonObject { ["id"] = $"report-{i}", ["totalParticipantCount"] = r.Count })]),
+        }, null);
+    }
+
+    private (int, JsonNode?, int?) AttendanceRecords(string organizer, string meetingId, string reportId)
+    {
+        Interlocked.Increment(ref _attendanceCalls);
+        if (!_onlineMeetings.TryGetValue(meetingId, out var meeting) || !meeting.Organizer.Equals(organizer, StringComparison.OrdinalIgnoreCase)
+            || !int.TryParse(reportId.Replace("report-", "", StringComparison.Ordinal), CultureInfo.InvariantCulture, out var index) || index >= meeting.Reports.Count)
+        {
+            return (404, Error("NotFound", "The attendance report was not found."), null);
+        }
+        return (200, new JsonObject
+        {
+            ["value"] = new JsonArray([.. meeting.Reports[index].Select(r => (JsonNode)new JsonObject
+            {
+                ["emailAddress"] = r.Email,
+                ["totalAttendanceInSeconds"] = r.Seconds,
+                ["role"] = "Attendee",
+                ["identity"] = new JsonObject { ["id"] = r.IdentityId, ["displayName"] = "Participant" },
+            })]),
+        }, null);
     }
 
     /// <summary>Messages sent with POST /users/{sender}/sendMail: the sender and the request body.</summary>

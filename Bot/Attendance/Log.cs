@@ -1,0 +1,29 @@
+namespace SendPlans.Bot.Attendance;
+
+/// <summary>Attendance logging: school ids, counts and kinds only; never names, emails, UPNs or message text.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(7001, LogLevel.Information, "Follow-up raised in school {SchoolId}: {Reason}, delivered to {Audience}")]
+    public static partial void FollowUpRaised(ILogger logger, string schoolId, string reason, string audience);
+
+    [LoggerMessage(7002, LogLevel.Warning, "Year group {YearGroup} in school {SchoolId} has no usable alerts channel: {Problem}")]
+    public static partial void NoChannel(ILogger logger, string schoolId, string yearGroup, string problem);
+
+    [LoggerMessage(7003, LogLevel.Information, "Follow-up in school {SchoolId} moved to {State} by {Action}")]
+    public static partial void FollowUpMoved(ILogger logger, string schoolId, string state, string action);
+
+    [LoggerMessage(7004, LogLevel.Information, "Attendance sweep: {Settled} settled by report, {Asked} teachers asked, {Missed} missed, {Escalated} escalated")]
+    public static partial void Swept(ILogger logger, int settled, int asked, int missed, int escalated);
+
+    [LoggerMessage(7005, LogLevel.Warning, "Attendance sweep pass failed: {ErrorType}")]
+    public static partial void SweepFailed(ILogger logger, string errorType);
+
+    [LoggerMessage(7006, LogLevel.Warning, "Attendance report unavailable in school {SchoolId}: {Status}")]
+    public static partial void ReportUnavailable(ILogger logger, string schoolId, string status);
+
+    [LoggerMessage(7007, LogLevel.Warning, "A teacher in school {SchoolId} could not be asked about attendance: no personal chat with the bot")]
+    public static partial void TeacherUnreachable(ILogger logger, string schoolId);
+
+    [LoggerMessage(7008, LogLevel.Information, "Attendance recorded in school {SchoolId}: {Outcome} from {Source}")]
+    public static partial void AttendanceRecorded(ILogger logger, string schoolId, string outcome, string source);
+}

@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using SendPlans.Bot.Attendance;
+using SendPlans.Bot.Roster;
+using SendPlans.Cards.Attendance;
+using SendPlans.Infrastructure.BotFramework;
+using SendPlans.Infrastructure.BotFramework.Proactive;
+using SendPlans.Tests.Support;
+using static SendPlans.Tests.Booking.BookingSchool;
+
+namespace SendPlans.Tests.Attendance;
+
+/// <summary>SLT moderation after the deadline: the sample, the cards, and the outcome through /api/messages.</summary>
+public sealed class ModerationTests : IAsyncLifetime
+{
+    private const string Freya = "G823204121001";
+    private const string PriyaId = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a02";
+    private const string SltId = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a05";
+    private BotFactory _bot = null!;
+
+    private IServiceProvider Services => _bot.Services;
+
+    public async Task InitializeAsync()
+    {
+        _bot = await BotFactory.StartAsync(settings: new() { ["Attendance:RunJobs"] = "false" });
+        await SeedAsync(Services);
+        await Services.GetRequiredService<TrustedServiceUrls>().TrustAsync(_bot.Connector.ServiceUrl, default);
+        await RememberChatAsync(Services, _bot, School, SltId);
+        await RememberChatAsync(Services, _bot, School, PriyaId);
+        var roster = Services.GetRequiredService<RosterStore>();
+        foreach (var pupil in await roster.GetPupilsAsync(RosterReader.System("test"), School, false, default))
+        {
+            await roster.CreatePlanAsync(RosterReader.System("test"), new Plan(School, pupil.Upn, TermId, PlanStatus.Agreed,
+                [new PlanTarget($"{pupil.LegalForename} will read a short sentence aloud."), new PlanTarget($"{pupil.LegalForename} will ask for help with a card.")]), default);
+        }
+    }
+
+    public async Task DisposeAsync() => await _bot.DisposeAsync();
+
+    [Fact]
+    public void Pick_TenPercentOfTwentyInFourClasses_OnePerClassAndStable()
+    {
+        var plans = Enumerable.Range(0, 20).Select(i => ($"U{i:00}", $"C{i % 4}")).ToList();
+
+        var picked = ModerationSample.Pick(plans, 10, "oak|term");
+
+        picked.Select(p => p.ClassName).Distinct().Should().HaveCount(4, "at least one per class, more than 10% asks");
+        picked.Should().HaveCount(4);
+        ModerationSample.Pick(plans, 10, "oak|term").Should().Equal(picked, "the same term picks the same plans");
+        ModerationSample.Pick(plans, 50, "oak|term").Should().HaveCount(10);
+    }
+
+    [Fact]
+    public async Task StartDue_AfterTheDeadlineRunTwice_EachSampledPlanToSltOnce()
+    {
+        var deadline = CurrentTerm().Deadline.ToDateTime(new TimeOnly(12, 0));
+
+        (await Start(deadline)).Should().Be(0);
+        var first = await Start(deadline.AddDays(1));
+        (await Start(deadline.AddDays(2))).Should().Be(0);
+
+        var items = await Services.GetRequiredService<ModerationService>().ForTermAsync(School, TermId, default);
+        items.Select(i => i.ClassName).Distinct().Should().HaveCount(items.Count, "nine pupils in nine classes at 10%: one from each class");
+        items.Should().HaveCount(9);
+        first.Should().Be(9, "one card per sampled plan to the one SLT member");
+    }
+
+    [Fact]
+    public async Task NeedsChanges_ThroughApiMessages_CommentRequiredThenSentToTheTeacherAndOutcomeKept()
+    {
+        await Start(CurrentTerm().Deadline.ToDateTime(new TimeOnly(12, 0)).AddDays(1));
+        var data = new JsonObject { ["school"] = School, ["term"] = TermId, ["pupil"] = Freya };
+
+        var refused = await InvokeAsSltAsync(AttendanceCards.NeedsChangesVerb, data);
+        var asPriya = await InvokeAsync(PriyaId, AttendanceCards.ApproveVerb, (JsonObject)data.DeepClone());
+        var done = await InvokeAsSltAsync(AttendanceCards.NeedsChangesVerb, new JsonObject { ["school"] = School, ["term"] = TermId, ["pupil"] = Freya, ["comment"] = "Make the reading target measurable." });
+        var again = await InvokeAsSltAsync(AttendanceCards.ApproveVerb, (JsonObject)data.DeepClone());
+
+        refused["value"]!.GetValue<string>().Should().Contain("comment");
+        asPriya["value"]!.GetValue<string>().Should().Contain("Only SLT");
+        Texts(done["value"]).Should().Contain("Recorded: needs changes.");
+        again["value"]!.GetValue<string>().Should().Contain("already recorded");
+        var item = (await Services.GetRequiredService<ModerationService>().ForTermAsync(School, TermId, default)).Single(i => i.Upn == Freya);
+        item.Outcome.Should().Be(ModerationOutcome.NeedsChanges);
+        item.By.Should().Be("Grace Lee");
+        await Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(default);
+        var toTeacher = _bot.Connector.Requests.Where(r => r.Path.Contains($"personal-{PriyaId}", StringComparison.Ordinal)).Select(r => r.Body!["text"]?.GetValue<string>()).ToList();
+        toTeacher.Should().ContainSingle(t => t != null && t.Contains("Make the reading target measurable.", StringComparison.Ordinal));
+    }
+
+    private Task<int> Start(DateTime localNoon) =>
+        ActivatorUtilities.CreateInstance<ModerationService>(Services, (TimeProvider)new FakeTimeProvider(new DateTimeOffset(localNoon, TimeSpan.Zero))).StartDueAsync(default);
+
+    private Task<JsonNode> InvokeAsSltAsync(string verb, JsonObject data) => InvokeAsync(SltId, verb, data);
+
+    private async Task<JsonNode> InvokeAsync(string entraId, string verb, JsonObject data)
+    {
+        var activity = Invoke(_bot, verb, data);
+        activity["from"] = new JsonObject { ["id"] = $"29:{entraId}", ["aadObjectId"] = entraId };
+        var response = await _bot.PostActivityAsync(activity);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+}
