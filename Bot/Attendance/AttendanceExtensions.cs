@@ -19,7 +19,7 @@ public static class AttendanceExtensions
         services.AddSingleton<IPupilDataEraser, AttendancePupilEraser>();
         services.AddSingleton<IEndedMeetings, BookedEndedMeetings>();
         services.AddSingleton<FollowUpAlerts>();
-        services.AddSingleton<IParentResponses, InvitationParentResponses>();
+        services.AddSingleton<IParentResponses, ViewsAndInvitationResponses>();
         services.AddSingleton<NoResponseCheck>();
         services.AddSingleton<ModerationService>();
         services.AddSingleton<AttendanceService>();

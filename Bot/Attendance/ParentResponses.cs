@@ -1,25 +1,38 @@
 using SendPlans.Bot.Booking;
 using SendPlans.Bot.Terms;
+using SendPlans.Bot.Views;
 
 namespace SendPlans.Bot.Attendance;
 
 /// <summary>
 /// The seam for "no response": the pupils of a term whose parent gave no views and did not
-/// answer the invitation. The views store (issue 6) is not merged yet, so the one
-/// implementation here judges by the invitation alone; point it at the views when they land.
+/// answer the invitation.
 /// </summary>
 public interface IParentResponses
 {
     Task<IReadOnlyList<string>> NotRespondedAsync(string schoolId, Term term, CancellationToken cancellationToken);
 }
 
-/// <summary>A parent asked to choose a time who never chose one (the meeting is still waiting on them).</summary>
-public sealed class InvitationParentResponses(MeetingStore meetings) : IParentResponses
+/// <summary>
+/// A parent asked to choose a time who never chose one, asked for nothing and said nothing on
+/// the booking page, and sent no views on the plan (web form or Teams) either. A booked
+/// meeting is not a silence: whether the parent came is the attendance sweep's to find out.
+/// </summary>
+public sealed class ViewsAndInvitationResponses(MeetingStore meetings, ParentViewsStore views) : IParentResponses
 {
-    public async Task<IReadOnlyList<string>> NotRespondedAsync(string schoolId, Term term, CancellationToken cancellationToken) =>
-        [.. (await meetings.ForTermAsync(schoolId, term.Id, cancellationToken))
-            .Where(m => m.Status == MeetingStatus.ParentChoosing && !m.ParentCannotCome && m.ParentNote is null)
-            .Select(m => m.Upn)];
+    public async Task<IReadOnlyList<string>> NotRespondedAsync(string schoolId, Term term, CancellationToken cancellationToken)
+    {
+        var silent = new List<string>();
+        foreach (var m in await meetings.ForTermAsync(schoolId, term.Id, cancellationToken))
+        {
+            if (m.Status == MeetingStatus.ParentChoosing && !m.ParentCannotCome && m.ParentNote is null && !m.InterpreterRequested
+                && (await views.GetForPupilAsync(schoolId, term.Id, m.Upn, cancellationToken)).Count == 0)
+            {
+                silent.Add(m.Upn);
+            }
+        }
+        return silent;
+    }
 }
 
 /// <summary>After a term's deadline, each parent who did not respond raises one follow-up.</summary>

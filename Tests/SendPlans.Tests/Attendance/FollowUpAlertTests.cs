@@ -322,6 +322,21 @@ public sealed class FollowUpAlertTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task NoResponse_ParentSentViewsButChoseNoTime_NoAlert()
+    {
+        await ChannelForYear3Async();
+        await Services.GetRequiredService<MeetingStore>().CreateAsync(new MeetingRecord(School, TermId, Freya, PriyaId, "priya.shah@oakfield.example.org") { Status = MeetingStatus.ParentChoosing }, default);
+        await Services.GetRequiredService<Bot.Views.ParentViewsStore>().SaveAsync(
+            new Bot.Views.ParentViews(School, TermId, Freya, "c1", new Dictionary<string, string> { ["goingWell"] = "She reads to her brother at bedtime." }), default);
+        var deadline = CurrentTerm().Deadline.ToDateTime(new TimeOnly(12, 0));
+
+        var raised = await ActivatorUtilities.CreateInstance<NoResponseCheck>(Services, (TimeProvider)new FakeTimeProvider(new DateTimeOffset(deadline.AddDays(1), TimeSpan.Zero))).RaiseAsync(default);
+
+        raised.Should().Be(0, "a parent who gave their views has responded");
+        (await Items()).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task WeeklyDigest_OnTheDayRunTwice_OneCardPerYearChannelAndOneForSlt()
     {
         await ChannelForYear3Async();
