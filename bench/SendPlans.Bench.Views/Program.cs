@@ -97,6 +97,21 @@ internal static class Bench
             }
             Console.WriteLine($"first render in Chromium (cold context, 10 runs): median {P(renders, 50):F0} ms, max {renders.Max():F0} ms");
 
+            // Where a GET's time goes: the storage reads behind the page, alone, one at a time.
+            var finder = bot.Services.GetRequiredService<ParentViewsService>();
+            var link = finder.ReadLink(token).Link!;
+            var finds = new List<double>();
+            for (var i = 0; i < 250; i++)
+            {
+                var t = Stopwatch.GetTimestamp();
+                _ = await finder.FindAsync(link, default);
+                if (i >= 50)
+                {
+                    finds.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+                }
+            }
+            Console.WriteLine($"the page's storage reads alone (200, one at a time): p50 {P(finds, 50):F2} ms, p99 {P(finds, 99):F2} ms");
+
             // 3. Submissions: each one changes the answers, so each is a read and a conditional write in Azurite.
             var service = bot.Services.GetRequiredService<ParentViewsService>();
             var subject = (await service.FindAsync(service.ReadLink(token).Link!, default))!;
