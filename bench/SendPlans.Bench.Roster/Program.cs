@@ -10,6 +10,7 @@ using SendPlans.Bot.Roster.Demo;
 using SendPlans.Bot.Roster.Import;
 using SendPlans.Bot.Terms;
 using SendPlans.Infrastructure.Storage;
+using SendPlans.Tests.Support;
 
 // The roster's two figures against a private in-memory Azurite:
 //   1. importing 2,000 pupils and 4,000 contacts (read, validate, compare, write)  target <= 10 s
@@ -18,8 +19,8 @@ using SendPlans.Infrastructure.Storage;
 
 var pupilCount = Option("--pupils", 2000);
 var reads = Option("--reads", 1000);
-var root = FindRoot();
-var port = FreePort();
+var root = Paths.RepoRoot;
+var port = Azurite.FreePort();
 using var azurite = StartAzurite(root, port);
 try
 {
@@ -97,23 +98,6 @@ int Option(string name, int fallback)
 {
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length && int.TryParse(args[index + 1], out var value) ? value : fallback;
-}
-
-static string FindRoot()
-{
-    var dir = new DirectoryInfo(AppContext.BaseDirectory);
-    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SendPlans.Bot.sln")))
-    {
-        dir = dir.Parent;
-    }
-    return dir?.FullName ?? throw new InvalidOperationException("Run the benchmark from inside the repository.");
-}
-
-static int FreePort()
-{
-    using var listener = new TcpListener(IPAddress.Loopback, 0);
-    listener.Start();
-    return ((IPEndPoint)listener.LocalEndpoint).Port;
 }
 
 static Process StartAzurite(string root, int port)

@@ -13,6 +13,7 @@ using SendPlans.Bot.Roster;
 using SendPlans.Bot.Roster.Import;
 using SendPlans.Bot.Terms;
 using SendPlans.Bot.Views;
+using SendPlans.Tests.Support;
 
 namespace SendPlans.Bench.Views;
 
@@ -29,8 +30,8 @@ internal static class Bench
         var seconds = Option(args, "--seconds", 10);
         var submissions = Option(args, "--submissions", 500);
         var rate = Option(args, "--rate", 200);
-        var root = FindRoot();
-        var port = FreePort();
+        var root = Paths.RepoRoot;
+        var port = Azurite.FreePort();
         using var azurite = Process.Start(new ProcessStartInfo(Path.Combine(root, "node_modules", ".bin", "azurite-table"),
             ["--tableHost", "127.0.0.1", "--tablePort", port.ToString(), "--inMemoryPersistence", "--silent", "--disableTelemetry", "--skipApiVersionCheck"])
             { RedirectStandardOutput = true, RedirectStandardError = true })!;
@@ -164,23 +165,6 @@ internal static class Bench
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
-    }
-
-    static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SendPlans.Bot.sln")))
-        {
-            dir = dir.Parent;
-        }
-        return dir?.FullName ?? throw new InvalidOperationException("Run the benchmark from inside the repository.");
-    }
-
-    static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     static async Task WaitForAzuriteAsync(int port)
