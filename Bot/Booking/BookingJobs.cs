@@ -162,9 +162,9 @@ public sealed class MorningListJob(
                     {
                         m.InterpreterRequested || m.Flags.HasFlag(MeetingFlags.InterpreterNeeded) ? "Interpreter needed" : null,
                         m.ParentCannotCome ? "The parent said they cannot come" : null,
-                        "Read the parent's and pupil's views before you join",
+                        "Read the plan and the views before you join",
                     }.Where(s => s is not null)),
-                    m.JoinUrl, null, []));
+                    m.JoinUrl, null, [], pupil is null ? null : $"plan for {BookingText.PupilName(pupil)}"));
             }
             var card = BookingCards.MeetingList(new MeetingListCardInput(term.Id, "Today's plan meetings",
                 $"You have {rows.Count} plan {(rows.Count == 1 ? "meeting" : "meetings")} today, {BookingText.Date(today)}.", rows, null), "my meetings");

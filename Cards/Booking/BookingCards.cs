@@ -27,7 +27,8 @@ public sealed record MeetingRow(
     string Detail,
     string? JoinUrl,
     string? ViewsUrl,
-    IReadOnlyList<(string Title, string Value)> Alternatives);
+    IReadOnlyList<(string Title, string Value)> Alternatives,
+    string? PlanCommand = null);
 
 public sealed record MeetingListCardInput(string TermId, string Heading, string Intro, IReadOnlyList<MeetingRow> Rows, string? Notice);
 
@@ -187,6 +188,11 @@ public static class BookingCards
             if (row.ViewsUrl is not null)
             {
                 links.Add(new OpenUrlAction(row.ViewsUrl) { Title = "Parent's and pupil's views" });
+            }
+            if (row.PlanCommand is not null)
+            {
+                // Sends "plan for <pupil>" as the teacher: the plan card, with the parent's views and the pupil's voice.
+                links.Add(ImBack(row.PlanCommand) with { Title = "Plan and views" });
             }
             if (links.Count > 0)
             {

@@ -81,6 +81,7 @@ public sealed class BookingJobsTests : IAsyncLifetime
         var card = Card(sent[0]);
         Texts(card).Should().Contain("Today's plan meetings").And.Contain(t => t.StartsWith($"You have {onThatDay} plan meeting"));
         card.ToJsonString().Should().Contain(first.JoinUrl!);
+        card.ToJsonString().Should().Contain("\"title\":\"Plan and views\"").And.Contain("\"value\":\"plan for ", "each meeting opens its plan with the views");
     }
 
     [Fact]

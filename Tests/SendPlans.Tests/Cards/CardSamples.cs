@@ -52,8 +52,8 @@ public static class CardSamples
             "book my plan meetings")),
         ("morning-list", BookingCards.MeetingList(new MeetingListCardInput("2026-27-autumn", "Today's plan meetings", "You have 2 plan meetings today, Tuesday 10 November.",
             [
-                new("P823204124001", "08:45", "Amelia Hartley", "Read the parent's and pupil's views before you join", "https://teams.microsoft.com/l/meetup-join/19%3ameeting_demo", null, []),
-                new("D823204123001", "12:00", "Isla Kowalska", "Interpreter needed · Read the parent's and pupil's views before you join", "https://teams.microsoft.com/l/meetup-join/19%3ameeting_demo2", null, []),
+                new("P823204124001", "08:45", "Amelia Hartley", "Read the plan and the views before you join", "https://teams.microsoft.com/l/meetup-join/19%3ameeting_demo", null, [], "plan for Amelia Hartley"),
+                new("D823204123001", "12:00", "Isla Kowalska", "Interpreter needed · Read the plan and the views before you join", "https://teams.microsoft.com/l/meetup-join/19%3ameeting_demo2", null, [], "plan for Isla Kowalska"),
             ], null), "my meetings")),
         ("followup-alert-open", AttendanceCards.FollowUpAlert(new FollowUpAlertInput("oak", "f1", "Freya O'Connor", "3A", "Priya Shah",
             "The parent did not attend the plan meeting on Wed 25 Nov 15:30.", 1, true, "Polish", "Mother: prefers phone; hard to attend Mon 08:30-09:30",
