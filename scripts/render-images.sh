@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SENDPLANS_CARD_IMAGES="$PWD/docs/images/cards" SENDPLANS_DOC_IMAGES="$PWD/docs/images" \
-  dotnet test Tests/SendPlans.Tests --filter "FullyQualifiedName~CardRendererTests.Render_EveryCard|FullyQualifiedName~PlaygroundTests|FullyQualifiedName~ParentBookingPageTests" -nologo
+  dotnet test Tests/SendPlans.Tests --filter "FullyQualifiedName~CardRendererTests.Render_EveryCard|FullyQualifiedName~PlaygroundTests|FullyQualifiedName~PlaygroundBookingTests|FullyQualifiedName~ParentBookingPageTests" -nologo
