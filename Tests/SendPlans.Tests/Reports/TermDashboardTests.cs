@@ -1,6 +1,14 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+using SendPlans.Bot.Roster.Import;
+using SendPlans.Bot.Terms;
 using Microsoft.Playwright;
 using SendPlans.Bot.Reports;
 using SendPlans.Bot.Roster;
@@ -170,6 +178,43 @@ public sealed class DashboardAccessTests
 
         response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
         response.Headers.WwwAuthenticate.ToString().Should().Be("Bearer");
+    }
+
+    [Theory]
+    [InlineData(DashboardSchool.Senco, HttpStatusCode.OK)]
+    [InlineData(DashboardSchool.Teacher, HttpStatusCode.Forbidden)]
+    [InlineData("00000000-0000-0000-0000-00000000beef", HttpStatusCode.Forbidden)]
+    public async Task Dashboard_NotDevModeSignedIn_OnlySencoSltOrAdminOfTheSchool(string objectId, HttpStatusCode expected)
+    {
+        const string issuer = "https://login.microsoftonline.com/tenant-1/v2.0", audience = "api://sendplans-dashboard";
+        var key = FakeBotFrameworkIdentity.NewKey();
+        await using var bot = await BotFactory.StartAsync(
+            settings: new() { ["Reports:Authority"] = issuer, ["Reports:Audience"] = audience },
+            services: s => s.PostConfigure<JwtBearerOptions>(DashboardAccess.Scheme, o =>
+            {
+                var configuration = new OpenIdConnectConfiguration { Issuer = issuer };
+                configuration.SigningKeys.Add(key);
+                o.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
+            }));
+        var services = bot.Services;
+        (await services.GetRequiredService<RosterImporter>().ImportAsync("oak", RosterFiles.Samples(), dryRun: false, default)).Problems.Should().BeEmpty();
+        var term = new Term("oak", "2026-27", TermName.Autumn, new(2026, 9, 3), new(2026, 12, 18), new(2026, 10, 26), new(2026, 10, 30), [],
+            new(2026, 11, 2), new(2026, 12, 4), new(2026, 12, 11));
+        await services.GetRequiredService<SchoolCalendarStore>().CreateTermsAsync([term], default);
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            Claims = new Dictionary<string, object> { ["oid"] = objectId },
+            Expires = DateTime.UtcNow.AddMinutes(10),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
+        });
+        var client = bot.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var response = await client.GetAsync("/dashboard/oak");
+
+        response.StatusCode.Should().Be(expected);
     }
 
     [Fact]
