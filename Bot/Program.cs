@@ -5,6 +5,7 @@ using SendPlans.Bot.Conversation;
 using SendPlans.Bot.Hosting;
 using SendPlans.Bot.ParentLinks;
 using SendPlans.Bot.Plans;
+using SendPlans.Bot.Reports;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Views;
 
@@ -18,6 +19,7 @@ builder.AddBooking();
 builder.AddViews();
 builder.AddPlans();
 builder.AddAttendance();
+builder.AddReports();
 builder.AddCommandLine(args);
 
 var app = builder.Build();
@@ -30,6 +32,7 @@ if (await app.RunCommandAsync(args))
 app.MapBotEndpoints();
 app.MapBooking();
 app.MapViews();
+app.MapReports();
 
 app.Run();
 

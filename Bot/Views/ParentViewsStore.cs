@@ -41,6 +41,16 @@ public sealed class ParentViewsStore(TableStorage storage, TimeProvider time)
         return [.. rows.Select(ToViews)];
     }
 
+    /// <summary>Every parent's views on every plan of one term: for the term dashboard.</summary>
+    public async Task<IReadOnlyList<ParentViews>> ForTermAsync(string schoolId, string termId, CancellationToken cancellationToken)
+    {
+        var table = await storage.GetTableAsync(Table, cancellationToken);
+        var prefix = $"{termId}|";
+        var rows = await table.QueryAllAsync(
+            TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}"), null, cancellationToken);
+        return [.. rows.Select(ToViews)];
+    }
+
     /// <summary>Stores the answers; returns the stored views and whether anything was written.</summary>
     public async Task<(ParentViews Views, bool Changed)> SaveAsync(ParentViews views, CancellationToken cancellationToken)
     {

@@ -2,6 +2,7 @@ using SendPlans.Cards.Attendance;
 using SendPlans.Cards.Booking;
 using SendPlans.Cards.Conversation;
 using SendPlans.Cards.Model;
+using SendPlans.Cards.Reports;
 using SendPlans.Tests.Views;
 
 namespace SendPlans.Tests.Cards;
@@ -76,6 +77,8 @@ public static class CardSamples
             ["Freya will read a short sentence aloud using her phonics cards, 4 times out of 5.", "Freya will ask for help with a 'help' card in maths lessons.", "Freya will join a game with two friends at lunchtime twice a week."], null))),
         ("moderation-approved", AttendanceCards.Moderation(new ModerationInput("oak", "2026-27-autumn", "G823204121001", "Freya O'Connor", "3A",
             ["Freya will read a short sentence aloud using her phonics cards, 4 times out of 5.", "Freya will ask for help with a 'help' card in maths lessons."], "approved"))),
+        ("dashboard-summary", ReportCards.DashboardSummary(new DashboardSummaryInput("Oakfield Primary", "Autumn term 2026-27", 260, 251, 238, 9, 12, 3,
+            96.4, 99, 81.5, 74.2, "https://sendplans.example.org/dashboard/oak"))),
         .. ViewsCardSamples.All,
     ];
 }

@@ -62,6 +62,9 @@ public sealed class StartupTests
     [InlineData("Booking:MorningListAt", "13:00:00", "*Booking:MorningListAt*")]
     [InlineData("Booking:PublicBaseUrl", "not a url", "*Booking:PublicBaseUrl*")]
     [InlineData("Booking:JobInterval", "00:00:01", "*Booking:JobInterval*")]
+    [InlineData("Reports:AttendanceGoalPercent", "120", "*Reports:AttendanceGoalPercent*")]
+    [InlineData("Reports:Authority", "http://login.example.test/tenant", "*Reports:Authority must be an absolute https URL*")]
+    [InlineData("Reports:Audience", "api://sendplans-dashboard", "*Reports:Authority is required*")]
     public void Start_BadSetting_FailsNamingTheKey(string key, string value, string message)
     {
         using var factory = Host(new()
@@ -154,6 +157,7 @@ public sealed class StartupTests
             builder.Configuration.AddInMemoryCollection(settings);
             builder.AddBotHosting();
             SendPlans.Bot.Booking.BookingExtensions.AddBooking(builder);
+            SendPlans.Bot.Reports.ReportsExtensions.AddReports(builder);
             _app = builder.Build();
             _app.Services.GetRequiredService<IStartupValidator>().Validate();
         }

@@ -1,0 +1,53 @@
+using System.Net;
+using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
+using SendPlans.Bot.Roster;
+using SendPlans.Infrastructure.BotFramework;
+
+namespace SendPlans.Bot.Reports;
+
+/// <summary>
+/// Who may see a school's dashboard. In dev mode (no Bot:AppId, so the host listens on loopback
+/// only) a local request may. Otherwise the request must carry an Entra ID token (JWT bearer)
+/// whose user is on that school's staff list as SENCo, SLT or Admin.
+/// </summary>
+public sealed class DashboardAccess(IOptions<BotOptions> bot, IOptions<ReportsOptions> options, StaffDirectory staff)
+{
+    public const string Scheme = "Dashboard";
+
+    public static readonly StaffRole[] Roles = [StaffRole.SENCo, StaffRole.SLT, StaffRole.Admin];
+
+    private const string ObjectIdClaim = "http://schemas.microsoft.com/identity/claims/objectidentifier";
+
+    public static bool MaySee(StaffMember member, string schoolId) =>
+        string.Equals(member.SchoolId, schoolId, StringComparison.Ordinal) && Roles.Any(member.Is);
+
+    /// <summary>The reader to count with, or the status to refuse with (401 not signed in, 403 not allowed) and why.</summary>
+    public async Task<(RosterReader? Reader, int Status, string Reason)> CheckAsync(HttpContext http, string schoolId, CancellationToken cancellationToken)
+    {
+        if (!bot.Value.AuthenticationEnabled && IsLocal(http.Connection.RemoteIpAddress))
+        {
+            return (RosterReader.System("term dashboard (dev mode)"), StatusCodes.Status200OK, "dev mode");
+        }
+        if (!options.Value.SignInConfigured)
+        {
+            return (null, StatusCodes.Status401Unauthorized, "no sign-in configured");
+        }
+        var result = await http.AuthenticateAsync(Scheme);
+        if (!result.Succeeded || result.Principal is not { Identity.IsAuthenticated: true } user)
+        {
+            return (null, StatusCodes.Status401Unauthorized, "not signed in");
+        }
+        var objectId = user.FindFirstValue(ObjectIdClaim) ?? user.FindFirstValue("oid");
+        var member = await staff.FindByEntraIdAsync(objectId, cancellationToken);
+        if (member is null || !MaySee(member, schoolId))
+        {
+            return (null, StatusCodes.Status403Forbidden, "not SENCo, SLT or Admin of this school");
+        }
+        return (RosterReader.For(member, "term dashboard"), StatusCodes.Status200OK, "signed in");
+    }
+
+    // The in-process test server has no remote address; Kestrel always sets one.
+    private static bool IsLocal(IPAddress? remote) => remote is null || IPAddress.IsLoopback(remote);
+}

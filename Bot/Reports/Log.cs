@@ -1,0 +1,14 @@
+namespace SendPlans.Bot.Reports;
+
+/// <summary>Dashboard logging: school ids, formats and reasons only; never names, emails or UPNs.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(9001, LogLevel.Information, "Term dashboard for school {SchoolId} shown as {Format} ({Access})")]
+    public static partial void DashboardShown(ILogger logger, string schoolId, string format, string access);
+
+    [LoggerMessage(9002, LogLevel.Warning, "Term dashboard for school {SchoolId} refused: {Reason}")]
+    public static partial void DashboardRefused(ILogger logger, string schoolId, string reason);
+
+    [LoggerMessage(9003, LogLevel.Information, "Term dashboard card sent for school {SchoolId}")]
+    public static partial void SummaryCardSent(ILogger logger, string schoolId);
+}

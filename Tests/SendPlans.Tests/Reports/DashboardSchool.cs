@@ -1,0 +1,119 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using SendPlans.Bot.Attendance;
+using SendPlans.Bot.Booking;
+using SendPlans.Bot.Roster;
+using SendPlans.Bot.Roster.Import;
+using SendPlans.Bot.Terms;
+using SendPlans.Bot.Views;
+using SendPlans.Tests.Support;
+
+namespace SendPlans.Tests.Reports;
+
+/// <summary>
+/// The bot in dev mode on a loopback port with Azurite and the sample school "oak" (9 pupils,
+/// Reception to Year 6), with this term's meetings, outcomes, follow-ups, views and pupil voice:
+/// - Reception: Amelia booked and attended (views, voice); Oliver booked and missed (follow-up claimed);
+/// - Year 1: Isla missed, then attended the rebooked meeting (follow-up attended; views, voice);
+/// - Year 4: Leo's parent still choosing (not booked); Maya booked, no outcome yet;
+/// - last summer: Noah attended, with views; none of it counts this term.
+/// </summary>
+public sealed class DashboardSchool : IAsyncLifetime
+{
+    public const string School = "oak";
+    public const string Amelia = "P823204124001";
+    public const string Oliver = "D823204124002";
+    public const string Isla = "D823204123001";
+    public const string Noah = "T823204122001";
+    public const string Leo = "W823204120001";
+    public const string Maya = "K823204120002";
+    public const string Senco = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a01";
+    public const string Teacher = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a03";
+    private static readonly RosterReader System = RosterReader.System("test");
+
+    public BotFactory Bot { get; private set; } = null!;
+    public string Url { get; private set; } = "";
+    public Term Open { get; } = new(School, "2026-27", TermName.Autumn, new(2026, 9, 3), new(2026, 12, 18), new(2026, 10, 26), new(2026, 10, 30), [],
+        new(2026, 11, 2), new(2026, 12, 4), new(2026, 12, 11));
+    public Term Past { get; } = new(School, "2025-26", TermName.Summer, new(2026, 4, 20), new(2026, 7, 22), new(2026, 5, 25), new(2026, 5, 29), [],
+        new(2026, 6, 1), new(2026, 7, 3), new(2026, 7, 10));
+
+    public async Task InitializeAsync()
+    {
+        Bot = await BotFactory.StartAsync(authentication: false, settings: new() { ["Booking:PublicBaseUrl"] = "https://sendplans.example.org" });
+        Bot.UseKestrel(0);
+        Bot.StartServer();
+        Url = Bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        var services = Bot.Services;
+        (await services.GetRequiredService<RosterImporter>().ImportAsync(School, RosterFiles.Samples(), dryRun: false, default)).Problems.Should().BeEmpty();
+        await services.GetRequiredService<SchoolCalendarStore>().CreateTermsAsync([Open, Past], default);
+
+        var meetings = services.GetRequiredService<MeetingStore>();
+        var attendance = services.GetRequiredService<AttendanceStore>();
+        var followUps = services.GetRequiredService<FollowUpStore>();
+        var views = services.GetRequiredService<ParentViewsStore>();
+        var roster = services.GetRequiredService<RosterStore>();
+        var start = new DateTimeOffset(2026, 11, 10, 9, 0, 0, TimeSpan.Zero);
+
+        async Task MeetingAsync(Term term, string upn, MeetingStatus status, string? eventId, int attempt = 0) =>
+            await meetings.CreateAsync(new MeetingRecord(School, term.Id, upn, Teacher, "tom.ellis@oakfield.example.org")
+            {
+                Status = status,
+                Slot = new SlotTimes(start, start.AddMinutes(15)),
+                EventId = eventId,
+                Attempt = attempt,
+            }, default);
+
+        EndedMeeting Ended(Term term, string upn, int attempt, DateTimeOffset at) =>
+            new(School, $"{term.Id}|{upn}|{attempt}|{at.UtcDateTime:yyyyMMddHHmm}", term.Id, upn, Teacher, [], "tom.ellis@oakfield.example.org", "e", null, at, at.AddMinutes(15));
+
+        async Task OutcomeAsync(Term term, string upn, int attempt, DateTimeOffset at, AttendanceOutcome outcome) =>
+            await attendance.RecordAsync(Ended(term, upn, attempt, at), outcome, AttendanceSource.Teacher, Teacher, at.AddMinutes(20), default);
+
+        async Task FollowUpAsync(string upn, string year, string className, DateTimeOffset at, params FollowUpAction[] actions)
+        {
+            var (_, item) = await followUps.CreateAsync(new FollowUpItem(School, Ended(Open, upn, 0, at).MeetingId, FollowUpReason.Missed, upn, year, className, Teacher, at.AddHours(1))
+            {
+                TermId = Open.Id,
+                MeetingStart = at,
+            }, default);
+            foreach (var action in actions)
+            {
+                await followUps.UpdateAsync(School, item.Id, i => FollowUpRules.Apply(i, action, Senco, "Sam Okafor", at.AddDays(1), null).Item, default);
+            }
+        }
+
+        // Reception
+        await MeetingAsync(Open, Amelia, MeetingStatus.Booked, "event-amelia");
+        await OutcomeAsync(Open, Amelia, 0, start, AttendanceOutcome.Attended);
+        await MeetingAsync(Open, Oliver, MeetingStatus.Booked, "event-oliver");
+        await OutcomeAsync(Open, Oliver, 0, start, AttendanceOutcome.DidNotAttend);
+        await FollowUpAsync(Oliver, "R", "RB", start, FollowUpAction.Claim);
+        // Year 1: missed, then attended the rebooked meeting
+        await MeetingAsync(Open, Isla, MeetingStatus.Booked, "event-isla-2", attempt: 1);
+        await OutcomeAsync(Open, Isla, 0, start, AttendanceOutcome.DidNotAttend);
+        await OutcomeAsync(Open, Isla, 1, start.AddDays(7), AttendanceOutcome.Attended);
+        await FollowUpAsync(Isla, "1", "1A", start, FollowUpAction.Claim, FollowUpAction.Rebook, FollowUpAction.Attend);
+        // Year 4
+        await MeetingAsync(Open, Leo, MeetingStatus.ParentChoosing, null);
+        await MeetingAsync(Open, Maya, MeetingStatus.Booked, "event-maya");
+        // Last summer
+        await MeetingAsync(Past, Noah, MeetingStatus.Booked, "event-noah");
+        await OutcomeAsync(Past, Noah, 0, start.AddMonths(-5), AttendanceOutcome.Attended);
+        await views.SaveAsync(new ParentViews(School, Past.Id, Noah, "1", new Dictionary<string, string> { ["goingWell"] = "Reading" }), default);
+
+        foreach (var upn in new[] { Amelia, Isla })
+        {
+            await views.SaveAsync(new ParentViews(School, Open.Id, upn, "1", new Dictionary<string, string> { ["goingWell"] = "Friends" }), default);
+            await roster.CreatePlanAsync(System, new Plan(School, upn, Open.Id, PlanStatus.Draft, [new PlanTarget("A target.")])
+            {
+                PupilVoice = new Dictionary<string, string> { ["like"] = "Lego" },
+            }, default);
+        }
+        // A plan with no voice yet does not count.
+        await roster.CreatePlanAsync(System, new Plan(School, Oliver, Open.Id, PlanStatus.Draft, [new PlanTarget("A target.")]), default);
+    }
+
+    public async Task DisposeAsync() => await Bot.DisposeAsync();
+}

@@ -1,0 +1,232 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
+using Microsoft.IdentityModel.Tokens;
+using SendPlans.Bot.Roster.Import;
+using SendPlans.Bot.Terms;
+using Microsoft.Playwright;
+using SendPlans.Bot.Reports;
+using SendPlans.Bot.Roster;
+using SendPlans.Tests.Support;
+
+namespace SendPlans.Tests.Reports;
+
+/// <summary>The term dashboard: its figures from the real stores on Azurite, the CSV, the page in Chromium and the card.</summary>
+public sealed class TermDashboardTests(DashboardSchool school) : IClassFixture<DashboardSchool>
+{
+    private async Task<TermDashboardFigures> FiguresAsync() =>
+        (await school.Bot.Services.GetRequiredService<TermDashboard>().ForSchoolAsync(RosterReader.System("test"), DashboardSchool.School, default))!;
+
+    [Fact]
+    public async Task ForSchool_SeededTerm_CountsEachYearGroup()
+    {
+        var f = await FiguresAsync();
+
+        f.TermId.Should().Be("2026-27-autumn");
+        f.GoalPercent.Should().Be(99);
+        f.Years.Select(y => y.Code).Should().Equal("R", "1", "2", "3", "4", "5", "6");
+        var reception = f.Years.Single(y => y.Code == "R");
+        reception.Should().BeEquivalentTo(new { Pupils = 2, Booked = 2, Held = 1, Missed = 1, ViewsReturned = 1, VoiceCaptured = 1 });
+        reception.FollowUps.Should().Be(new FollowUpCounts(0, 1, 0, 0, 0, 0));
+        reception.AttendancePercent.Should().Be(50);
+        reception.ViewsPercent.Should().Be(50);
+        reception.VoicePercent.Should().Be(50);
+
+        var year1 = f.Years.Single(y => y.Code == "1");
+        year1.Should().BeEquivalentTo(new { Pupils = 1, Booked = 1, Held = 1, Missed = 0, ViewsReturned = 1, VoiceCaptured = 1 }, "a miss made good by the rebooked meeting counts as held");
+        year1.FollowUps.Should().Be(new FollowUpCounts(0, 0, 0, 1, 0, 0));
+        year1.AttendancePercent.Should().Be(100);
+
+        var year4 = f.Years.Single(y => y.Code == "4");
+        year4.Should().BeEquivalentTo(new { Pupils = 2, Booked = 1, Held = 0, Missed = 0, ViewsReturned = 0, VoiceCaptured = 0 }, "a parent still choosing has no meeting booked");
+        year4.AttendancePercent.Should().BeNull("no outcome is known yet");
+        year4.ViewsPercent.Should().Be(0);
+
+        var year2 = f.Years.Single(y => y.Code == "2");
+        year2.Should().BeEquivalentTo(new { Pupils = 1, Booked = 0, Held = 0, Missed = 0, ViewsReturned = 0 }, "last summer's meeting and views are not this term's");
+    }
+
+    [Fact]
+    public async Task ForSchool_SeededTerm_TotalsAreTheSumOfTheYearGroups()
+    {
+        var t = (await FiguresAsync()).Total;
+
+        t.Should().BeEquivalentTo(new { Pupils = 9, Booked = 4, Held = 2, Missed = 1, ViewsReturned = 2, VoiceCaptured = 2 });
+        t.FollowUps.Total.Should().Be(2);
+        t.FollowUps.Unfinished.Should().Be(1);
+        t.AttendancePercent.Should().Be(66.7);
+        t.ViewsPercent.Should().Be(22.2);
+        t.VoicePercent.Should().Be(22.2);
+    }
+
+    [Fact]
+    public void Percent_NothingToDivideBy_Null() =>
+        YearFigures.Percent(0, 0).Should().BeNull();
+
+    [Fact]
+    public async Task Csv_DevMode_SameFiguresAsThePage()
+    {
+        var response = await school.Bot.CreateClient().GetAsync("/dashboard/oak.csv");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentType!.MediaType.Should().Be("text/csv");
+        response.Content.Headers.ContentDisposition!.FileName.Should().Contain("dashboard-2026-27-autumn.csv");
+        var lines = (await response.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
+        lines[0].Should().Be(string.Join(',', DashboardCsv.Header));
+        lines.Should().HaveCount(1 + 7 + 1);
+        lines[1].Should().Be("R,2,2,1,1,1,0,1,0,0,0,0,50.0,1,50.0,1,50.0");
+        lines.Single(l => l.StartsWith("4,", StringComparison.Ordinal)).Should().Be("4,2,1,0,0,0,0,0,0,0,0,0,,0,0.0,0,0.0");
+        lines[^1].Should().Be("all,9,4,2,1,2,0,1,0,1,0,0,66.7,2,22.2,2,22.2");
+    }
+
+    [Fact]
+    public async Task Page_DevModeInChromium_ChartsPerYearGroupWithTheGoalLineAndScreenshot()
+    {
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1024, Height = 800 } });
+        var violations = new List<string>();
+        page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal)) { violations.Add(m.Text); } };
+
+        var response = await page.GotoAsync($"{school.Url}/dashboard/oak");
+
+        response!.Status.Should().Be(200);
+        (await response.HeaderValueAsync("content-security-policy")).Should().StartWith("default-src 'none'");
+        (await page.TitleAsync()).Should().Be("oak: term dashboard");
+        var goal = page.Locator("#attendance-chart line.goal");
+        (await goal.CountAsync()).Should().Be(1);
+        (await goal.GetAttributeAsync("data-goal")).Should().Be("99");
+        var box = await goal.BoundingBoxAsync();
+        var chart = await page.Locator("#attendance-chart").BoundingBoxAsync();
+        box!.Height.Should().BeGreaterThan(50, "the goal line spans the chart");
+        ((double)(box.X - chart!.X) / chart.Width).Should().BeApproximately((90 + 500 * 0.99) / 640, 0.01, "the line sits at 99% of the scale");
+        (await page.Locator("#attendance-chart rect.bar[data-year='R']").GetAttributeAsync("data-percent")).Should().Be("50");
+        (await page.Locator("#meetings-chart rect.bar").CountAsync()).Should().Be(7 * 4, "booked, held, missed and followed up for each year group");
+        (await page.Locator("#views-chart rect.bar").CountAsync()).Should().Be(7);
+        (await page.Locator("#voice-chart rect.bar").CountAsync()).Should().Be(7);
+        (await page.Locator("#totals").InnerTextAsync()).Should().Contain("66.7%");
+        (await page.EvaluateAsync<string>("getComputedStyle(document.body).fontFamily")).Should().Contain("Segoe UI", "the page's style block is allowed by its hash");
+        violations.Should().BeEmpty();
+
+        var file = Path.Combine(Paths.RepoRoot, "docs", "images", "dashboard.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(file)!);
+        await page.ScreenshotAsync(new() { Path = file, FullPage = true });
+        new FileInfo(file).Length.Should().BeGreaterThan(10_000);
+    }
+
+    [Fact]
+    public async Task DashboardCommand_Senco_SummaryCardWithLinkToThePage()
+    {
+        var activity = school.Bot.Activity(text: "dashboard");
+        activity["from"] = new JsonObject { ["id"] = "29:sam", ["aadObjectId"] = DashboardSchool.Senco };
+        var before = school.Bot.Connector.Requests.Count;
+
+        (await school.Bot.PostActivityAsync(activity, authorization: null)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var sent = (await school.Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>()
+            .Single(b => b["attachments"] is not null);
+        var card = sent["attachments"]![0]!["content"]!;
+        card["actions"]![0]!["url"]!.GetValue<string>().Should().Be("https://sendplans.example.org/dashboard/oak");
+        card.ToJsonString().Should().Contain("Attendance 66.7% against a goal of 99%.");
+    }
+
+    [Fact]
+    public async Task DashboardCommand_Teacher_Refused()
+    {
+        var activity = school.Bot.Activity(text: "dashboard");
+        activity["from"] = new JsonObject { ["id"] = "29:tom", ["aadObjectId"] = DashboardSchool.Teacher };
+        var before = school.Bot.Connector.Requests.Count;
+
+        (await school.Bot.PostActivityAsync(activity, authorization: null)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var sent = (await school.Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>().ToList();
+        sent.Should().ContainSingle(b => b["text"] != null && b["text"]!.GetValue<string>().Contains("SENCo, SLT and admin", StringComparison.Ordinal));
+        sent.Should().NotContain(b => b["attachments"] != null);
+    }
+}
+
+/// <summary>Outside dev mode the page needs a signed-in SENCo, SLT or Admin.</summary>
+public sealed class DashboardAccessTests
+{
+    [Theory]
+    [InlineData("/dashboard/oak")]
+    [InlineData("/dashboard/oak.csv")]
+    public async Task Dashboard_NotDevModeNoSignInConfigured_Unauthorized(string path)
+    {
+        await using var bot = await BotFactory.StartAsync();
+
+        var response = await bot.CreateClient().GetAsync(path);
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        (await response.Content.ReadAsStringAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Dashboard_NotDevModeSignInConfiguredNoToken_UnauthorizedWithBearerChallenge()
+    {
+        await using var bot = await BotFactory.StartAsync(settings: new()
+        {
+            ["Reports:Authority"] = "https://login.microsoftonline.com/tenant-1/v2.0",
+            ["Reports:Audience"] = "api://sendplans-dashboard",
+        });
+
+        var response = await bot.CreateClient().GetAsync("/dashboard/oak");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().Should().Be("Bearer");
+    }
+
+    [Theory]
+    [InlineData(DashboardSchool.Senco, HttpStatusCode.OK)]
+    [InlineData(DashboardSchool.Teacher, HttpStatusCode.Forbidden)]
+    [InlineData("00000000-0000-0000-0000-00000000beef", HttpStatusCode.Forbidden)]
+    public async Task Dashboard_NotDevModeSignedIn_OnlySencoSltOrAdminOfTheSchool(string objectId, HttpStatusCode expected)
+    {
+        const string issuer = "https://login.microsoftonline.com/tenant-1/v2.0", audience = "api://sendplans-dashboard";
+        var key = FakeBotFrameworkIdentity.NewKey();
+        await using var bot = await BotFactory.StartAsync(
+            settings: new() { ["Reports:Authority"] = issuer, ["Reports:Audience"] = audience },
+            services: s => s.PostConfigure<JwtBearerOptions>(DashboardAccess.Scheme, o =>
+            {
+                var configuration = new OpenIdConnectConfiguration { Issuer = issuer };
+                configuration.SigningKeys.Add(key);
+                o.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
+            }));
+        var services = bot.Services;
+        (await services.GetRequiredService<RosterImporter>().ImportAsync("oak", RosterFiles.Samples(), dryRun: false, default)).Problems.Should().BeEmpty();
+        var term = new Term("oak", "2026-27", TermName.Autumn, new(2026, 9, 3), new(2026, 12, 18), new(2026, 10, 26), new(2026, 10, 30), [],
+            new(2026, 11, 2), new(2026, 12, 4), new(2026, 12, 11));
+        await services.GetRequiredService<SchoolCalendarStore>().CreateTermsAsync([term], default);
+        var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = issuer,
+            Audience = audience,
+            Claims = new Dictionary<string, object> { ["oid"] = objectId },
+            Expires = DateTime.UtcNow.AddMinutes(10),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.RsaSha256),
+        });
+        var client = bot.CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        var response = await client.GetAsync("/dashboard/oak");
+
+        response.StatusCode.Should().Be(expected);
+    }
+
+    [Fact]
+    public void Validate_AuthorityNotHttps_Fails()
+    {
+        var result = new ReportsOptionsValidator().Validate(null, new ReportsOptions { Authority = "http://login.example", Audience = "a" });
+
+        result.Failed.Should().BeTrue();
+        result.FailureMessage.Should().Contain("Reports:Authority");
+    }
+
+    [Fact]
+    public void Validate_GoalOver100_Fails() =>
+        new ReportsOptionsValidator().Validate(null, new ReportsOptions { AttendanceGoalPercent = 101 }).Failed.Should().BeTrue();
+}
