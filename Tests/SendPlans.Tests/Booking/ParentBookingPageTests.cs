@@ -26,9 +26,7 @@ public sealed class ParentBookingPageTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _bot = await BotFactory.StartAsync(settings: new() { ["Booking:FallbackContact"] = "01632 960999 (the trust's office)" });
-        _bot.UseKestrel(0);
-        _bot.StartServer();
-        _baseUrl = _bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1").TrimEnd('/');
+        _baseUrl = _bot.ServeOnLoopback();
         await SeedAsync(_bot.Services);
     }
 

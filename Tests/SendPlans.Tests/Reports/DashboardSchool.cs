@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using SendPlans.Bot.Attendance;
 using SendPlans.Bot.Booking;
@@ -34,17 +32,13 @@ public sealed class DashboardSchool : IAsyncLifetime
 
     public BotFactory Bot { get; private set; } = null!;
     public string Url { get; private set; } = "";
-    public Term Open { get; } = new(School, "2026-27", TermName.Autumn, new(2026, 9, 3), new(2026, 12, 18), new(2026, 10, 26), new(2026, 10, 30), [],
-        new(2026, 11, 2), new(2026, 12, 4), new(2026, 12, 11));
-    public Term Past { get; } = new(School, "2025-26", TermName.Summer, new(2026, 4, 20), new(2026, 7, 22), new(2026, 5, 25), new(2026, 5, 29), [],
-        new(2026, 6, 1), new(2026, 7, 3), new(2026, 7, 10));
+    public Term Open { get; } = SampleTerms.Open(School);
+    public Term Past { get; } = SampleTerms.Past(School);
 
     public async Task InitializeAsync()
     {
         Bot = await BotFactory.StartAsync(authentication: false, settings: new() { ["Booking:PublicBaseUrl"] = "https://sendplans.example.org" });
-        Bot.UseKestrel(0);
-        Bot.StartServer();
-        Url = Bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        Url = Bot.ServeOnLoopback();
         var services = Bot.Services;
         (await services.GetRequiredService<RosterImporter>().ImportAsync(School, RosterFiles.Samples(), dryRun: false, default)).Problems.Should().BeEmpty();
         await services.GetRequiredService<SchoolCalendarStore>().CreateTermsAsync([Open, Past], default);

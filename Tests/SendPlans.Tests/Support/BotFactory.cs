@@ -37,6 +37,15 @@ public sealed class BotFactory : WebApplicationFactory<Program>
 
     public static Task<BotFactory> StartAsync(Action<IServiceCollection> services) => StartAsync(true, null, services);
 
+    /// <summary>Serves the bot on a real loopback port too (for a browser); returns its base URL, e.g. http://127.0.0.1:41234.</summary>
+    public string ServeOnLoopback()
+    {
+        UseKestrel(0);
+        StartServer();
+        return Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features
+            .Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First().Replace("[::1]", "127.0.0.1").TrimEnd('/');
+    }
+
     public static async Task<BotFactory> StartAsync(
         bool authentication = true,
         Dictionary<string, string?>? settings = null,

@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using SendPlans.Bot.ParentLinks;
 using SendPlans.Bot.Roster;
@@ -23,10 +21,8 @@ public sealed class ViewsSchool : IAsyncLifetime
 
     public BotFactory Bot { get; private set; } = null!;
     public string Url { get; private set; } = "";
-    public Term Open { get; } = new(School, "2026-27", TermName.Autumn, new(2026, 9, 3), new(2026, 12, 18), new(2026, 10, 26), new(2026, 10, 30), [],
-        new(2026, 11, 2), new(2026, 12, 4), new(2026, 12, 11));
-    public Term Past { get; } = new(School, "2025-26", TermName.Summer, new(2026, 4, 20), new(2026, 7, 22), new(2026, 5, 25), new(2026, 5, 29), [],
-        new(2026, 6, 1), new(2026, 7, 3), new(2026, 7, 10));
+    public Term Open { get; } = SampleTerms.Open(School);
+    public Term Past { get; } = SampleTerms.Past(School);
 
     public ParentViewsService Service => Bot.Services.GetRequiredService<ParentViewsService>();
     public ParentViewsStore Store => Bot.Services.GetRequiredService<ParentViewsStore>();
@@ -35,9 +31,7 @@ public sealed class ViewsSchool : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Bot = await BotFactory.StartAsync(settings: new() { ["Views:PermitsPerMinute"] = "100000" });
-        Bot.UseKestrel(0);
-        Bot.StartServer();
-        Url = Bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        Url = Bot.ServeOnLoopback();
         var importer = Bot.Services.GetRequiredService<RosterImporter>();
         (await importer.ImportAsync(School, RosterFiles.Samples(), dryRun: false, default)).Problems.Should().BeEmpty();
         var calendar = Bot.Services.GetRequiredService<SchoolCalendarStore>();
