@@ -52,7 +52,7 @@ public sealed class ModerationService(
         foreach (var school in await calendars.AllSettingsAsync(cancellationToken))
         {
             if (await calendars.CurrentOrNextTermAsync(school.SchoolId, cancellationToken) is not { } term
-                || DateOnly.FromDateTime(BookingText.Local(time.GetUtcNow(), school.TimeZone)) <= term.Deadline)
+                || SchoolClock.Today(time, school.TimeZone) <= term.Deadline)
             {
                 continue;
             }

@@ -51,7 +51,7 @@ public sealed class BookingService(
         }
         var term = scope.Term;
         var zone = scope.Settings.TimeZone;
-        var today = DateOnly.FromDateTime(BookingText.Local(time.GetUtcNow(), zone));
+        var today = SchoolClock.Today(time, zone);
         var windowStart = term.MeetingWindowStart > today ? term.MeetingWindowStart : today.AddDays(1);
         if (windowStart > term.MeetingWindowEnd)
         {

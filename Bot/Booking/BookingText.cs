@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using SendPlans.Bot.Roster;
+using SendPlans.Bot.Terms;
 
 namespace SendPlans.Bot.Booking;
 
@@ -9,11 +10,9 @@ public static class BookingText
 {
     private static readonly CultureInfo British = CultureInfo.GetCultureInfo("en-GB");
 
-    public static DateTime Local(DateTimeOffset instant, string timeZone) =>
-        TimeZoneInfo.ConvertTime(instant, Zone(timeZone)).DateTime;
+    public static DateTime Local(DateTimeOffset instant, string timeZone) => SchoolClock.Local(instant, timeZone);
 
-    public static TimeZoneInfo Zone(string timeZone) =>
-        TimeZoneInfo.TryFindSystemTimeZoneById(timeZone, out var zone) ? zone : TimeZoneInfo.Utc;
+    public static TimeZoneInfo Zone(string timeZone) => SchoolClock.Zone(timeZone);
 
     /// <summary>"Tue 3 Nov, 15:20–15:35".</summary>
     public static string Short(SlotTimes slot, string timeZone)

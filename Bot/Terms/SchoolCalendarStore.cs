@@ -62,8 +62,7 @@ public sealed class SchoolCalendarStore(TableStorage storage, TimeProvider time)
     public async Task<Term?> CurrentOrNextTermAsync(string schoolId, CancellationToken cancellationToken)
     {
         var settings = await GetSettingsAsync(schoolId, cancellationToken);
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(settings?.TimeZone ?? "Europe/London");
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
+        var today = SchoolClock.Today(time, settings?.TimeZone);
         var terms = await GetTermsAsync(schoolId, AcademicYears.For(today), cancellationToken);
         return terms.FirstOrDefault(t => t.End >= today);
     }

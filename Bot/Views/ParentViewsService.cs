@@ -124,10 +124,5 @@ public sealed class ParentViewsService(
     }
 
     /// <summary>Answers may change until the end of the deadline day, in the school's time zone.</summary>
-    private bool CanChange(Term term, SchoolSettings? settings)
-    {
-        var zone = TimeZoneInfo.FindSystemTimeZoneById(settings?.TimeZone ?? "Europe/London");
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(time.GetUtcNow(), zone).DateTime);
-        return today <= term.Deadline;
-    }
+    private bool CanChange(Term term, SchoolSettings? settings) => SchoolClock.Today(time, settings?.TimeZone) <= term.Deadline;
 }
