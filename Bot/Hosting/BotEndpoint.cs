@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Azure;
 using Microsoft.Extensions.Options;
@@ -43,7 +42,7 @@ public sealed class BotEndpoint(
                 return Results.Unauthorized();
             }
         }
-        else if (!IsLocal(http.Connection.RemoteIpAddress))
+        else if (!ListeningAddresses.IsLocalClient(http.Connection.RemoteIpAddress))
         {
             return Results.Unauthorized(); // dev mode answers loopback callers only
         }
@@ -137,7 +136,4 @@ public sealed class BotEndpoint(
         }
         return buffer.ToArray();
     }
-
-    // The in-process test server has no remote address; Kestrel always sets one.
-    private static bool IsLocal(IPAddress? remote) => remote is null || IPAddress.IsLoopback(remote);
 }

@@ -18,6 +18,12 @@ public static class ListeningAddresses
         return addresses.Count > 0 ? addresses : ["http://localhost:5000"];
     }
 
+    /// <summary>
+    /// Whether a request came from this machine (no address: an in-process test server). In dev
+    /// mode, that is the only client allowed in without authentication.
+    /// </summary>
+    public static bool IsLocalClient(IPAddress? remote) => remote is null || IPAddress.IsLoopback(remote);
+
     public static bool IsLoopback(string address)
     {
         var authority = address.Contains("://", StringComparison.Ordinal) ? address[(address.IndexOf("://", StringComparison.Ordinal) + 3)..] : address;

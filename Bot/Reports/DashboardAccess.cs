@@ -1,7 +1,7 @@
-using System.Net;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using SendPlans.Bot.Hosting;
 using SendPlans.Bot.Roster;
 using SendPlans.Infrastructure.BotFramework;
 
@@ -26,7 +26,7 @@ public sealed class DashboardAccess(IOptions<BotOptions> bot, IOptions<ReportsOp
     /// <summary>The reader to count with, or the status to refuse with (401 not signed in, 403 not allowed) and why.</summary>
     public async Task<(RosterReader? Reader, int Status, string Reason)> CheckAsync(HttpContext http, string schoolId, CancellationToken cancellationToken)
     {
-        if (!bot.Value.AuthenticationEnabled && IsLocal(http.Connection.RemoteIpAddress))
+        if (!bot.Value.AuthenticationEnabled && ListeningAddresses.IsLocalClient(http.Connection.RemoteIpAddress))
         {
             return (RosterReader.System("term dashboard (dev mode)"), StatusCodes.Status200OK, "dev mode");
         }
@@ -47,7 +47,4 @@ public sealed class DashboardAccess(IOptions<BotOptions> bot, IOptions<ReportsOp
         }
         return (RosterReader.For(member, "term dashboard"), StatusCodes.Status200OK, "signed in");
     }
-
-    // The in-process test server has no remote address; Kestrel always sets one.
-    private static bool IsLocal(IPAddress? remote) => remote is null || IPAddress.IsLoopback(remote);
 }
