@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using SendPlans.Bot.Conversation;
 using SendPlans.Bot.DataProtection;
@@ -34,13 +35,9 @@ public static partial class BookingExtensions
         services.AddHostedService(sp => sp.GetRequiredService<ParentRemindersJob>());
         services.AddSingleton<DemoBusyTimes>();
         services.AddAntiforgery();
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(ParentBookingPage.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) }));
-        });
+        services.Configure<RateLimiterOptions>(o => o.AddPolicy(ParentBookingPage.RateLimitPolicy, http => RateLimitPartition.GetFixedWindowLimiter(
+            http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1) })));
         services.AddSingleton(new BotCommand("book my plan meetings", "Find times for this term's plan meetings and invite the parents.", StaffRole.Teacher));
         services.AddSingleton(new BotCommand("my meetings", "See, move or cancel your upcoming plan meetings.", StaffRole.Teacher));
         services.AddBotRoutes(router => router
@@ -58,7 +55,6 @@ public static partial class BookingExtensions
     /// <summary>The parent's booking page and the Local calendar's meeting page, rate-limited.</summary>
     public static WebApplication MapBooking(this WebApplication app)
     {
-        app.UseRateLimiter();
         app.MapParentBookingPage();
         app.MapMeetPage();
         return app;

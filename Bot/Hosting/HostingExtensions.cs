@@ -25,6 +25,8 @@ public static class HostingExtensions
         services.AddSingleton<TurnProcessor>();
         services.AddSingleton<BotEndpoint>();
         services.AddHostedService<DevModeNotice>();
+        // One rate limiter for the host; each feature adds its own policy to it (Configure<RateLimiterOptions>).
+        services.AddRateLimiter(o => o.RejectionStatusCode = StatusCodes.Status429TooManyRequests);
         return builder;
     }
 
@@ -34,6 +36,7 @@ public static class HostingExtensions
 
     public static WebApplication MapBotEndpoints(this WebApplication app)
     {
+        app.UseRateLimiter();
         app.MapPost("/api/messages", (HttpContext http, BotEndpoint endpoint) => endpoint.HandleAsync(http));
         app.MapMethods("/api/messages", ["HEAD"], () => Results.Ok());
         app.MapGet("/healthz", () => Results.Text("alive"));

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 using SendPlans.Bot.DataProtection;
 using SendPlans.Bot.Hosting;
@@ -21,9 +22,8 @@ public static class ViewsExtensions
         services.AddSingleton<IPupilDataEraser, ParentViewsEraser>();
         services.AddScoped<ViewsHandlers>();
         services.AddAntiforgery();
-        services.AddRateLimiter(o =>
+        services.Configure<RateLimiterOptions>(o =>
         {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             o.OnRejected = (rejected, cancellationToken) =>
             {
                 rejected.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
@@ -44,7 +44,6 @@ public static class ViewsExtensions
 
     public static WebApplication MapViews(this WebApplication app)
     {
-        app.UseRateLimiter();
         app.UseAntiforgery();
         app.MapViewsForm();
         return app;
