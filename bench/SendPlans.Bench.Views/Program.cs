@@ -31,109 +31,99 @@ internal static class Bench
         var submissions = Option(args, "--submissions", 500);
         var rate = Option(args, "--rate", 200);
         var root = Paths.RepoRoot;
-        var port = Azurite.FreePort();
-        using var azurite = Process.Start(new ProcessStartInfo(Path.Combine(root, "node_modules", ".bin", "azurite-table"),
-            ["--tableHost", "127.0.0.1", "--tablePort", port.ToString(), "--inMemoryPersistence", "--silent", "--disableTelemetry", "--skipApiVersionCheck"])
-            { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        try
+        // The tests' Azurite: started on a free port under the orphan guard, stopped when the bench exits.
+        var storage = await Azurite.ConnectionStringAsync();
+        await using var bot = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            await using var bot = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
-            {
-                b.UseSetting("Storage:ConnectionString", $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;TableEndpoint=http://127.0.0.1:{port}/devstoreaccount1;");
-                b.UseContentRoot(Path.Combine(root, "Bot"));
-        b.UseSetting("Views:PermitsPerMinute", "1000000");
-                b.UseSetting("Outbox:RunDispatcher", "false");
-                b.UseSetting("Logging:LogLevel:Default", "Warning");
-            });
-            bot.UseKestrel(0);
-            await WaitForAzuriteAsync(port);
-            bot.StartServer();
-            var url = bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
-            var token = await SeedAsync(bot.Services, root);
+            b.UseSetting("Storage:ConnectionString", storage);
+            b.UseContentRoot(Path.Combine(root, "Bot"));
+            b.UseSetting("Views:PermitsPerMinute", "1000000");
+            b.UseSetting("Outbox:RunDispatcher", "false");
+            b.UseSetting("Logging:LogLevel:Default", "Warning");
+        });
+        bot.UseKestrel(0);
+        bot.StartServer();
+        var url = bot.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
+        var token = await SeedAsync(bot.Services, root);
 
-            // 1. The form page, open loop: a request starts every 1/rate seconds whatever the others do.
-            using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(url) };
-            for (var i = 0; i < 200; i++)
-            {
-                (await http.GetAsync($"/views/{token}")).EnsureSuccessStatusCode();
-            }
-            var latencies = new List<double>();
-            var started = Stopwatch.StartNew();
-            var requests = new List<Task>();
-            var total = seconds * rate;
-            for (var i = 0; i < total; i++)
-            {
-                var due = TimeSpan.FromMilliseconds(i * 1000.0 / rate);
-                if (due - started.Elapsed is { TotalMilliseconds: > 0 } wait)
-                {
-                    await Task.Delay(wait);
-                }
-                requests.Add(Task.Run(async () =>
-                {
-                    var t = Stopwatch.GetTimestamp();
-                    using var response = await http.GetAsync($"/views/{token}");
-                    await response.Content.ReadAsByteArrayAsync();
-                    var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
-                    lock (latencies) { latencies.Add(ms); }
-                }));
-            }
-            await Task.WhenAll(requests);
-            Console.WriteLine($"form page GET at {rate}/s for {seconds} s: {latencies.Count} requests, p50 {P(latencies, 50):F2} ms, p99 {P(latencies, 99):F2} ms, max {latencies.Max():F2} ms (client-measured over loopback, includes the client)");
-
-            // 2. First render in Chromium: a fresh context each time, so nothing is cached.
-            using var playwright = await Playwright.CreateAsync();
-            await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"] });
-            var renders = new List<double>();
-            for (var i = 0; i < 11; i++)
-            {
-                await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 360, Height = 740 } });
-                var page = await context.NewPageAsync();
-                var t = Stopwatch.GetTimestamp();
-                await page.GotoAsync($"{url}/views/{token}");
-                await page.WaitForSelectorAsync(".ac-adaptiveCard");
-                if (i > 0)
-                {
-                    renders.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-                }
-            }
-            Console.WriteLine($"first render in Chromium (cold context, 10 runs): median {P(renders, 50):F0} ms, max {renders.Max():F0} ms");
-
-            // Where a GET's time goes: the storage reads behind the page, alone, one at a time.
-            var finder = bot.Services.GetRequiredService<ParentViewsService>();
-            var link = finder.ReadLink(token).Link!;
-            var finds = new List<double>();
-            for (var i = 0; i < 250; i++)
-            {
-                var t = Stopwatch.GetTimestamp();
-                _ = await finder.FindAsync(link, default);
-                if (i >= 50)
-                {
-                    finds.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-                }
-            }
-            Console.WriteLine($"the page's storage reads alone (200, one at a time): p50 {P(finds, 50):F2} ms, p99 {P(finds, 99):F2} ms");
-
-            // 3. Submissions: each one changes the answers, so each is a read and a conditional write in Azurite.
-            var service = bot.Services.GetRequiredService<ParentViewsService>();
-            var subject = (await service.FindAsync(service.ReadLink(token).Link!, default))!;
-            var writes = new List<double>();
-            for (var i = 0; i < submissions + 50; i++)
-            {
-                var t = Stopwatch.GetTimestamp();
-                await service.SubmitAsync(subject, new JsonObject { ["worries"] = $"answer {i}", ["agree0"] = "yes" }, default);
-                if (i >= 50)
-                {
-                    writes.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-                }
-            }
-            Console.WriteLine($"submission with Azurite ({submissions}, one at a time): p50 {P(writes, 50):F2} ms, p99 {P(writes, 99):F2} ms, max {writes.Max():F2} ms");
-            Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
-            return 0;
-        }
-        finally
+        // 1. The form page, open loop: a request starts every 1/rate seconds whatever the others do.
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 64 }) { BaseAddress = new Uri(url) };
+        for (var i = 0; i < 200; i++)
         {
-            azurite.Kill(entireProcessTree: true);
+            (await http.GetAsync($"/views/{token}")).EnsureSuccessStatusCode();
         }
+        var latencies = new List<double>();
+        var started = Stopwatch.StartNew();
+        var requests = new List<Task>();
+        var total = seconds * rate;
+        for (var i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromMilliseconds(i * 1000.0 / rate);
+            if (due - started.Elapsed is { TotalMilliseconds: > 0 } wait)
+            {
+                await Task.Delay(wait);
+            }
+            requests.Add(Task.Run(async () =>
+            {
+                var t = Stopwatch.GetTimestamp();
+                using var response = await http.GetAsync($"/views/{token}");
+                await response.Content.ReadAsByteArrayAsync();
+                var ms = Stopwatch.GetElapsedTime(t).TotalMilliseconds;
+                lock (latencies) { latencies.Add(ms); }
+            }));
+        }
+        await Task.WhenAll(requests);
+        Console.WriteLine($"form page GET at {rate}/s for {seconds} s: {latencies.Count} requests, p50 {P(latencies, 50):F2} ms, p99 {P(latencies, 99):F2} ms, max {latencies.Max():F2} ms (client-measured over loopback, includes the client)");
+
+        // 2. First render in Chromium: a fresh context each time, so nothing is cached.
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = "/usr/bin/chromium", Headless = true, Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"] });
+        var renders = new List<double>();
+        for (var i = 0; i < 11; i++)
+        {
+            await using var context = await browser.NewContextAsync(new() { ViewportSize = new() { Width = 360, Height = 740 } });
+            var page = await context.NewPageAsync();
+            var t = Stopwatch.GetTimestamp();
+            await page.GotoAsync($"{url}/views/{token}");
+            await page.WaitForSelectorAsync(".ac-adaptiveCard");
+            if (i > 0)
+            {
+                renders.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+        }
+        Console.WriteLine($"first render in Chromium (cold context, 10 runs): median {P(renders, 50):F0} ms, max {renders.Max():F0} ms");
+
+        // Where a GET's time goes: the storage reads behind the page, alone, one at a time.
+        var finder = bot.Services.GetRequiredService<ParentViewsService>();
+        var link = finder.ReadLink(token).Link!;
+        var finds = new List<double>();
+        for (var i = 0; i < 250; i++)
+        {
+            var t = Stopwatch.GetTimestamp();
+            _ = await finder.FindAsync(link, default);
+            if (i >= 50)
+            {
+                finds.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+        }
+        Console.WriteLine($"the page's storage reads alone (200, one at a time): p50 {P(finds, 50):F2} ms, p99 {P(finds, 99):F2} ms");
+
+        // 3. Submissions: each one changes the answers, so each is a read and a conditional write in Azurite.
+        var service = bot.Services.GetRequiredService<ParentViewsService>();
+        var subject = (await service.FindAsync(service.ReadLink(token).Link!, default))!;
+        var writes = new List<double>();
+        for (var i = 0; i < submissions + 50; i++)
+        {
+            var t = Stopwatch.GetTimestamp();
+            await service.SubmitAsync(subject, new JsonObject { ["worries"] = $"answer {i}", ["agree0"] = "yes" }, default);
+            if (i >= 50)
+            {
+                writes.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+        }
+        Console.WriteLine($"submission with Azurite ({submissions}, one at a time): p50 {P(writes, 50):F2} ms, p99 {P(writes, 99):F2} ms, max {writes.Max():F2} ms");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
+        return 0;
     }
 
     static async Task<string> SeedAsync(IServiceProvider services, string root)
@@ -165,23 +155,5 @@ internal static class Bench
     {
         var i = Array.IndexOf(args, name);
         return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out var v) ? v : fallback;
-    }
-
-    static async Task WaitForAzuriteAsync(int port)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
-        }
-        throw new InvalidOperationException("Azurite did not start.");
     }
 }
