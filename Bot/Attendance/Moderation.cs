@@ -141,7 +141,7 @@ public sealed class ModerationService(
 
     private static string Key(string termId, string upn) => $"{termId}|{upn}";
 
-    private static TableEntity ToEntity(ModerationItem m) => new(m.SchoolId, Key(m.TermId, m.Upn))
+    internal static TableEntity ToEntity(ModerationItem m) => new(m.SchoolId, Key(m.TermId, m.Upn))
     {
         ["TermId"] = m.TermId,
         ["Upn"] = m.Upn,

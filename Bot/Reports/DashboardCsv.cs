@@ -11,6 +11,7 @@ public static class DashboardCsv
         "year_group", "pupils", "booked", "held", "missed", "followed_up",
         "followups_open", "followups_claimed", "followups_rebooked", "followups_attended", "followups_declined", "followups_escalated",
         "attendance_percent", "views_returned", "views_percent", "voice_captured", "voice_percent",
+        "moderation_sampled", "moderation_approved", "moderation_needs_changes", "moderation_awaiting",
     ];
 
     public static string Write(TermDashboardFigures figures)
@@ -21,12 +22,13 @@ public static class DashboardCsv
             csv.WriteRecord(Header);
             foreach (var y in figures.Years.Append(figures.Total))
             {
-                var u = y.FollowUps;
+                var (u, m) = (y.FollowUps, y.Moderation);
                 csv.WriteRecord(new[]
                 {
                     y.Code, Count(y.Pupils), Count(y.Booked), Count(y.Held), Count(y.Missed), Count(u.Total),
                     Count(u.Open), Count(u.Claimed), Count(u.Rebooked), Count(u.Attended), Count(u.Declined), Count(u.Escalated),
                     Percent(y.AttendancePercent), Count(y.ViewsReturned), Percent(y.ViewsPercent), Count(y.VoiceCaptured), Percent(y.VoicePercent),
+                    Count(m.Sampled), Count(m.Approved), Count(m.NeedsChanges), Count(m.Awaiting),
                 });
             }
         }

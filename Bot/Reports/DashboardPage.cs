@@ -23,6 +23,7 @@ public static class DashboardPage
         table{border-collapse:collapse;margin-top:.5rem;font-size:.9rem}
         th,td{border:1px solid #d1d1d1;padding:.25rem .5rem;text-align:right}th:first-child,td:first-child{text-align:left}
         a{color:#0f6cbd}
+        nav{margin:.25rem 0 1rem;font-size:.9rem}nav a,nav b{margin-right:.75rem}
         """;
 
     private static readonly (string Name, string Colour)[] Series =
@@ -38,7 +39,9 @@ public static class DashboardPage
         html.Append("<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
             .Append("<title>").Append(HtmlEncode($"{f.SchoolName}: term dashboard")).Append("</title><style>").Append(Style).Append("</style></head><body>")
             .Append("<h1>").Append(HtmlEncode(f.SchoolName)).Append(": term dashboard</h1>")
-            .Append("<p class=\"sub\">").Append(HtmlEncode(f.TermTitle)).Append(" · <a href=\"").Append(HtmlEncode(Uri.EscapeDataString(f.SchoolId))).Append(".csv\">Download CSV</a></p>")
+            .Append("<p class=\"sub\">").Append(HtmlEncode(f.TermTitle)).Append(" · <a href=\"")
+            .Append(HtmlEncode($"{Uri.EscapeDataString(f.SchoolId)}.csv?term={Uri.EscapeDataString(f.TermId)}")).Append("\">Download CSV</a></p>")
+            .Append(TermPicker(f))
             .Append("<ul class=\"totals\" id=\"totals\">");
         foreach (var (label, value) in new[]
         {
@@ -59,8 +62,57 @@ public static class DashboardPage
             .Append(PercentChart("attendance-chart", "Attendance", f.Years, y => y.AttendancePercent, "#107c10", f.GoalPercent));
         html.Append("<h2>Parents' views returned</h2>").Append(PercentChart("views-chart", "Parents' views returned", f.Years, y => y.ViewsPercent, "#0f6cbd", null));
         html.Append("<h2>Pupil voice captured</h2>").Append(PercentChart("voice-chart", "Pupil voice captured", f.Years, y => y.VoicePercent, "#8764b8", null));
-        html.Append(Table(f)).Append("</body></html>");
+        html.Append(Moderation(f)).Append(Table(f)).Append("</body></html>");
         return html.ToString();
+    }
+
+    /// <summary>Links to the school's other terms (plain links: the page has no script and no form).</summary>
+    private static string TermPicker(TermDashboardFigures f)
+    {
+        if (f.Terms.Count < 2)
+        {
+            return "";
+        }
+        var html = new StringBuilder("<nav id=\"terms\" aria-label=\"Terms\">Terms: ");
+        foreach (var term in f.Terms)
+        {
+            if (term.Id == f.TermId)
+            {
+                html.Append("<b aria-current=\"page\">").Append(HtmlEncode(term.Title)).Append("</b>");
+            }
+            else
+            {
+                html.Append("<a href=\"").Append(HtmlEncode($"{Uri.EscapeDataString(f.SchoolId)}?term={Uri.EscapeDataString(term.Id)}")).Append("\">")
+                    .Append(HtmlEncode(term.Title)).Append("</a>");
+            }
+        }
+        return html.Append("</nav>").ToString();
+    }
+
+    private static string Moderation(TermDashboardFigures f)
+    {
+        var html = new StringBuilder("<h2>SLT moderation</h2>");
+        if (f.Total.Moderation.Sampled == 0)
+        {
+            return html.Append("<p class=\"legend\" id=\"moderation\">No plans have been sampled for moderation this term yet. Sampling starts after the deadline.</p>").ToString();
+        }
+        html.Append("<table id=\"moderation\"><thead><tr>");
+        foreach (var h in new[] { "Year group", "Plans sampled", "Approved", "Needs changes", "Awaiting review" })
+        {
+            html.Append("<th scope=\"col\">").Append(h).Append("</th>");
+        }
+        html.Append("</tr></thead><tbody>");
+        foreach (var y in f.Years.Where(y => y.Moderation.Sampled > 0).Append(f.Total))
+        {
+            var m = y.Moderation;
+            html.Append("<tr><th scope=\"row\">").Append(HtmlEncode(y.Name)).Append("</th>");
+            foreach (var cell in new[] { m.Sampled, m.Approved, m.NeedsChanges, m.Awaiting })
+            {
+                html.Append("<td>").Append(Count(cell)).Append("</td>");
+            }
+            html.Append("</tr>");
+        }
+        return html.Append("</tbody></table>").ToString();
     }
 
     private static string MeetingsChart(IReadOnlyList<YearFigures> years)

@@ -29,10 +29,11 @@ public static class ReportsEndpoints
             }
             return Results.StatusCode(status);
         }
-        var figures = await dashboard.ForSchoolAsync(reader, schoolId, cancellationToken);
+        var term = http.Request.Query["term"].ToString();
+        var figures = await dashboard.ForSchoolAsync(reader, schoolId, term.Length == 0 ? null : term, cancellationToken);
         if (figures is null)
         {
-            Log.DashboardRefused(logger, schoolId, "no term set up");
+            Log.DashboardRefused(logger, schoolId, term.Length == 0 ? "no term set up" : "no such term");
             return Results.NotFound();
         }
         Log.DashboardShown(logger, schoolId, format, reason);

@@ -29,6 +29,23 @@ public sealed record FollowUpCounts(int Open, int Claimed, int Rebooked, int Att
     }
 }
 
+/// <summary>SLT moderation of a term's plans: how many were sampled and what the reviewers decided.</summary>
+public sealed record ModerationCounts(int Sampled, int Approved, int NeedsChanges)
+{
+    public static ModerationCounts None { get; } = new(0, 0, 0);
+
+    /// <summary>Sampled plans no reviewer has decided on yet.</summary>
+    public int Awaiting => Sampled - Approved - NeedsChanges;
+
+    public ModerationCounts Add(ModerationCounts o) => new(Sampled + o.Sampled, Approved + o.Approved, NeedsChanges + o.NeedsChanges);
+
+    public static ModerationCounts Of(IEnumerable<ModerationOutcome> outcomes)
+    {
+        var o = outcomes.ToList();
+        return new(o.Count, o.Count(x => x == ModerationOutcome.Approved), o.Count(x => x == ModerationOutcome.NeedsChanges));
+    }
+}
+
 /// <summary>
 /// One year group's figures for a term, counted per pupil: <see cref="Held"/> = the parent
 /// attended a plan meeting this term; <see cref="Missed"/> = a meeting was missed and none
@@ -55,10 +72,14 @@ public sealed record YearFigures(
     /// <summary>Pupils whose plan has the pupil's voice this term ÷ pupils.</summary>
     public double? VoicePercent => Percent(VoiceCaptured, Pupils);
 
+    /// <summary>The SLT's moderation of this year group's plans (nothing sampled before the deadline).</summary>
+    public ModerationCounts Moderation { get; init; } = ModerationCounts.None;
+
     public static double? Percent(int part, int whole) => whole == 0 ? null : Math.Round(100.0 * part / whole, 1);
 
     public YearFigures Add(YearFigures o) => this with
     {
+        Moderation = Moderation.Add(o.Moderation),
         Pupils = Pupils + o.Pupils,
         Booked = Booked + o.Booked,
         Held = Held + o.Held,
@@ -69,6 +90,9 @@ public sealed record YearFigures(
     };
 }
 
+/// <summary>A term the dashboard can show, for the term picker.</summary>
+public sealed record TermChoice(string Id, string Title);
+
 /// <summary>A school's term dashboard: a row per year group (in year order) and the whole school.</summary>
 public sealed record TermDashboardFigures(
     string SchoolId,
@@ -77,7 +101,11 @@ public sealed record TermDashboardFigures(
     string TermTitle,
     double GoalPercent,
     IReadOnlyList<YearFigures> Years,
-    YearFigures Total);
+    YearFigures Total)
+{
+    /// <summary>Every term the school has set up, oldest first, so the page can show another one.</summary>
+    public IReadOnlyList<TermChoice> Terms { get; init; } = [];
+}
 
 /// <summary>What the dashboard counts, as read from the stores. Plain data, so the arithmetic is testable on its own.</summary>
 public sealed record DashboardInputs(
@@ -86,7 +114,11 @@ public sealed record DashboardInputs(
     IReadOnlyList<AttendanceRecord> Attendance,
     IReadOnlyList<FollowUpItem> FollowUps,
     IReadOnlyList<ParentViews> Views,
-    IReadOnlyList<Plan> Plans);
+    IReadOnlyList<Plan> Plans)
+{
+    /// <summary>The term's moderation rows (one per sampled plan).</summary>
+    public IReadOnlyList<ModerationItem> Moderation { get; init; } = [];
+}
 
 /// <summary>The dashboard's arithmetic. No I/O.</summary>
 public static class DashboardArithmetic
@@ -104,6 +136,7 @@ public static class DashboardArithmetic
         var followUps = inputs.FollowUps.Where(f => f.TermId == termId || (f.TermId.Length == 0 && f.MeetingId.StartsWith(ofTerm, StringComparison.Ordinal))).ToList();
         var views = inputs.Views.Where(v => v.TermId == termId).Select(v => v.Upn).ToHashSet(StringComparer.Ordinal);
         var voice = inputs.Plans.Where(p => p.TermId == termId && p.PupilVoice is { Count: > 0 }).Select(p => p.Upn).ToHashSet(StringComparer.Ordinal);
+        var moderated = inputs.Moderation.Where(m => m.TermId == termId).ToList();
 
         var years = pupils.Values.GroupBy(p => p.YearGroup).OrderBy(g => g.Key.Order).Select(g =>
         {
@@ -112,7 +145,10 @@ public static class DashboardArithmetic
                 g.Key.Code, g.Key.DisplayName, upns.Count,
                 upns.Count(booked.Contains), upns.Count(attended.Contains), upns.Count(missed.Contains),
                 FollowUpCounts.Of(followUps.Where(f => upns.Contains(f.Upn)).Select(f => f.State)),
-                upns.Count(views.Contains), upns.Count(voice.Contains));
+                upns.Count(views.Contains), upns.Count(voice.Contains))
+            {
+                Moderation = ModerationCounts.Of(moderated.Where(m => upns.Contains(m.Upn)).Select(m => m.Outcome)),
+            };
         }).ToList();
         var total = years.Aggregate(new YearFigures("all", "Whole school", 0, 0, 0, 0, FollowUpCounts.None, 0, 0), (sum, y) => sum.Add(y));
         return (years, total);
@@ -123,7 +159,7 @@ public static class DashboardArithmetic
         m.Slot is not null && (m.Status is MeetingStatus.Booked or MeetingStatus.Rescheduled || (m.Status == MeetingStatus.ParentChoosing && m.EventId is not null));
 }
 
-/// <summary>Reads what the dashboard counts, for a school's current (or next) term.</summary>
+/// <summary>Reads what the dashboard counts, for one of a school's terms (by default the current or next one).</summary>
 public sealed class TermDashboard(
     SchoolCalendarStore calendars,
     RosterStore roster,
@@ -131,12 +167,21 @@ public sealed class TermDashboard(
     AttendanceStore attendance,
     FollowUpStore followUps,
     ParentViewsStore views,
+    ModerationService moderation,
     IOptions<ReportsOptions> options)
 {
-    /// <summary>Null when the school or its term is not known.</summary>
-    public async Task<TermDashboardFigures?> ForSchoolAsync(RosterReader reader, string schoolId, CancellationToken cancellationToken)
+    /// <summary>Null when the school, its term, or the term asked for is not known.</summary>
+    public async Task<TermDashboardFigures?> ForSchoolAsync(RosterReader reader, string schoolId, CancellationToken cancellationToken) =>
+        await ForSchoolAsync(reader, schoolId, termId: null, cancellationToken);
+
+    /// <summary>The figures for <paramref name="termId"/>, or for the current (or next) term when it is null.</summary>
+    public async Task<TermDashboardFigures?> ForSchoolAsync(RosterReader reader, string schoolId, string? termId, CancellationToken cancellationToken)
     {
-        if (await calendars.CurrentOrNextTermAsync(schoolId, cancellationToken) is not { } term)
+        var terms = await calendars.AllTermsAsync(schoolId, cancellationToken);
+        var term = termId is null
+            ? await calendars.CurrentOrNextTermAsync(schoolId, cancellationToken)
+            : terms.FirstOrDefault(t => string.Equals(t.Id, termId, StringComparison.Ordinal));
+        if (term is null)
         {
             return null;
         }
@@ -147,10 +192,15 @@ public sealed class TermDashboard(
         var outcomes = attendance.ForSchoolAsync(schoolId, cancellationToken);
         var items = followUps.ForSchoolAsync(schoolId, cancellationToken);
         var given = views.ForTermAsync(schoolId, term.Id, cancellationToken);
-        await Task.WhenAll(pupils, plans, booked, outcomes, items, given);
+        var sampled = moderation.ForTermAsync(schoolId, term.Id, cancellationToken);
+        await Task.WhenAll(pupils, plans, booked, outcomes, items, given, sampled);
         var (years, total) = DashboardArithmetic.Count(term.Id, new DashboardInputs(
-            await pupils, await booked, await outcomes, await items, await given, await plans));
-        return new TermDashboardFigures(schoolId, school?.Name ?? schoolId, term.Id, $"{term.Name} term {term.AcademicYear}",
-            options.Value.AttendanceGoalPercent, years, total);
+            await pupils, await booked, await outcomes, await items, await given, await plans) { Moderation = await sampled });
+        return new TermDashboardFigures(schoolId, school?.Name ?? schoolId, term.Id, Title(term), options.Value.AttendanceGoalPercent, years, total)
+        {
+            Terms = [.. terms.Select(t => new TermChoice(t.Id, Title(t)))],
+        };
     }
+
+    public static string Title(Term term) => $"{term.Name} term {term.AcademicYear}";
 }

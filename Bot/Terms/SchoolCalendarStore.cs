@@ -58,6 +58,14 @@ public sealed class SchoolCalendarStore(TableStorage storage, TimeProvider time)
         return [.. rows.Select(ToTerm).OrderBy(t => t.Start)];
     }
 
+    /// <summary>Every term the school has set up, oldest first.</summary>
+    public async Task<IReadOnlyList<Term>> AllTermsAsync(string schoolId, CancellationToken cancellationToken)
+    {
+        var table = await storage.GetTableAsync(TermsTable, cancellationToken);
+        var rows = await table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {schoolId}"), null, cancellationToken);
+        return [.. rows.Select(ToTerm).OrderBy(t => t.Start)];
+    }
+
     /// <summary>The term today falls in, or the next one to start; null when none is set up.</summary>
     public async Task<Term?> CurrentOrNextTermAsync(string schoolId, CancellationToken cancellationToken)
     {

@@ -5,6 +5,7 @@ using SendPlans.Bot.Roster;
 using SendPlans.Bot.Roster.Import;
 using SendPlans.Bot.Terms;
 using SendPlans.Bot.Views;
+using SendPlans.Infrastructure.Storage;
 using SendPlans.Tests.Support;
 
 namespace SendPlans.Tests.Reports;
@@ -15,7 +16,8 @@ namespace SendPlans.Tests.Reports;
 /// - Reception: Amelia booked and attended (views, voice); Oliver booked and missed (follow-up claimed);
 /// - Year 1: Isla missed, then attended the rebooked meeting (follow-up attended; views, voice);
 /// - Year 4: Leo's parent still choosing (not booked); Maya booked, no outcome yet;
-/// - last summer: Noah attended, with views; none of it counts this term.
+/// - last summer: Noah attended, with views; none of it counts this term. Its moderation sample:
+///   Noah approved, Isla needs changes, Amelia awaiting review.
 /// </summary>
 public sealed class DashboardSchool : IAsyncLifetime
 {
@@ -96,6 +98,13 @@ public sealed class DashboardSchool : IAsyncLifetime
         await MeetingAsync(Past, Noah, MeetingStatus.Booked, "event-noah");
         await OutcomeAsync(Past, Noah, 0, start.AddMonths(-5), AttendanceOutcome.Attended);
         await views.SaveAsync(new ParentViews(School, Past.Id, Noah, "1", new Dictionary<string, string> { ["goingWell"] = "Reading" }), default);
+        // Last summer's moderation sample: Noah's plan approved, Isla's needs changes, Amelia's not looked at yet.
+        var moderation = await services.GetRequiredService<TableStorage>().GetTableAsync(ModerationService.Table, default);
+        foreach (var (upn, className, outcome) in new[] { (Noah, "2A", ModerationOutcome.Approved), (Isla, "1A", ModerationOutcome.NeedsChanges), (Amelia, "RB", ModerationOutcome.Pending) })
+        {
+            await moderation.AddEntityAsync(ModerationService.ToEntity(new ModerationItem(School, Past.Id, upn, className, outcome,
+                outcome == ModerationOutcome.NeedsChanges ? "Make the target smaller." : null, outcome == ModerationOutcome.Pending ? null : "Ruth Adeyemi", start.AddMonths(-4))));
+        }
 
         foreach (var upn in new[] { Amelia, Isla })
         {

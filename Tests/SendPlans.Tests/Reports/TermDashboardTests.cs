@@ -79,10 +79,42 @@ public sealed class TermDashboardTests(DashboardSchool school) : IClassFixture<D
         var lines = (await response.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
         lines[0].Should().Be(string.Join(',', DashboardCsv.Header));
         lines.Should().HaveCount(1 + 7 + 1);
-        lines[1].Should().Be("R,2,2,1,1,1,0,1,0,0,0,0,50.0,1,50.0,1,50.0");
-        lines.Single(l => l.StartsWith("4,", StringComparison.Ordinal)).Should().Be("4,2,1,0,0,0,0,0,0,0,0,0,,0,0.0,0,0.0");
-        lines[^1].Should().Be("all,9,4,2,1,2,0,1,0,1,0,0,66.7,2,22.2,2,22.2");
+        lines[1].Should().Be("R,2,2,1,1,1,0,1,0,0,0,0,50.0,1,50.0,1,50.0,0,0,0,0");
+        lines.Single(l => l.StartsWith("4,", StringComparison.Ordinal)).Should().Be("4,2,1,0,0,0,0,0,0,0,0,0,,0,0.0,0,0.0,0,0,0,0");
+        lines[^1].Should().Be("all,9,4,2,1,2,0,1,0,1,0,0,66.7,2,22.2,2,22.2,0,0,0,0");
     }
+
+    [Fact]
+    public async Task ForSchool_LastTermChosen_ItsFiguresAndModerationOutcomes()
+    {
+        var f = (await school.Bot.Services.GetRequiredService<TermDashboard>().ForSchoolAsync(RosterReader.System("test"), DashboardSchool.School, school.Past.Id, default))!;
+
+        f.TermId.Should().Be("2025-26-summer");
+        f.Terms.Select(t => t.Id).Should().Equal("2025-26-summer", "2026-27-autumn");
+        f.Total.Should().BeEquivalentTo(new { Booked = 1, Held = 1, Missed = 0, ViewsReturned = 1 }, "only Noah's meeting and views were last summer's");
+        f.Total.Moderation.Should().Be(new ModerationCounts(3, 1, 1));
+        f.Total.Moderation.Awaiting.Should().Be(1);
+        f.Years.Single(y => y.Code == "2").Moderation.Should().Be(new ModerationCounts(1, 1, 0));
+        f.Years.Single(y => y.Code == "1").Moderation.Should().Be(new ModerationCounts(1, 0, 1));
+        (await FiguresAsync()).Total.Moderation.Should().Be(ModerationCounts.None, "this term's plans have not been sampled yet");
+    }
+
+    [Fact]
+    public async Task Csv_LastTermChosen_ThatTermsFileWithModeration()
+    {
+        var response = await school.Bot.CreateClient().GetAsync($"/dashboard/oak.csv?term={school.Past.Id}");
+
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        response.Content.Headers.ContentDisposition!.FileName.Should().Contain("dashboard-2025-26-summer.csv");
+        var lines = (await response.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n');
+        lines[^1].Should().EndWith(",3,1,1,1");
+    }
+
+    [Theory]
+    [InlineData("/dashboard/oak?term=2019-20-spring")]
+    [InlineData("/dashboard/oak.csv?term=%3Cscript%3E")]
+    public async Task Dashboard_UnknownTerm_NotFound(string path) =>
+        (await school.Bot.CreateClient().GetAsync(path)).StatusCode.Should().Be(HttpStatusCode.NotFound);
 
     [Fact]
     public async Task Page_DevModeInChromium_ChartsPerYearGroupWithTheGoalLineAndScreenshot()
@@ -111,11 +143,30 @@ public sealed class TermDashboardTests(DashboardSchool school) : IClassFixture<D
         (await page.Locator("#totals").InnerTextAsync()).Should().Contain("66.7%");
         (await page.EvaluateAsync<string>("getComputedStyle(document.body).fontFamily")).Should().Contain("Segoe UI", "the page's style block is allowed by its hash");
         violations.Should().BeEmpty();
+        (await page.Locator("#moderation").InnerTextAsync()).Should().Contain("No plans have been sampled");
 
         var file = Path.Combine(Paths.RepoRoot, "docs", "images", "dashboard.png");
         Directory.CreateDirectory(Path.GetDirectoryName(file)!);
         await page.ScreenshotAsync(new() { Path = file, FullPage = true });
         new FileInfo(file).Length.Should().BeGreaterThan(10_000);
+    }
+
+    [Fact]
+    public async Task Page_TermPickerInChromium_OpensLastTermWithItsModeration()
+    {
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 1024, Height = 800 } });
+        await page.GotoAsync($"{school.Url}/dashboard/oak");
+
+        (await page.Locator("#terms [aria-current=page]").InnerTextAsync()).Should().Be("Autumn term 2026-27");
+        await page.Locator("#terms a", new() { HasText = "Summer term 2025-26" }).ClickAsync();
+
+        page.Url.Should().EndWith("/dashboard/oak?term=2025-26-summer");
+        (await page.Locator("p.sub").InnerTextAsync()).Should().StartWith("Summer term 2025-26");
+        var rows = await page.Locator("#moderation tbody tr").AllInnerTextsAsync();
+        rows.Should().HaveCount(4, "Reception, Year 1, Year 2 (the year groups with sampled plans) and the whole school");
+        rows[^1].Should().MatchRegex(@"Whole school\s+3\s+1\s+1\s+1");
+        (await page.Locator("p.sub a").GetAttributeAsync("href")).Should().Be("oak.csv?term=2025-26-summer");
     }
 
     [Fact]
