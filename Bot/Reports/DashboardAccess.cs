@@ -9,12 +9,15 @@ namespace SendPlans.Bot.Reports;
 
 /// <summary>
 /// Who may see a school's dashboard. In dev mode (no Bot:AppId, so the host listens on loopback
-/// only) a local request may. Otherwise the request must carry an Entra ID token (JWT bearer)
-/// whose user is on that school's staff list as SENCo, SLT or Admin.
+/// only) a local request may. Otherwise the request must carry an Entra ID token (JWT bearer), or
+/// the cookie of a browser sign-in (<see cref="DashboardSignIn"/>), whose user is on that school's
+/// staff list as SENCo, SLT or Admin.
 /// </summary>
 public sealed class DashboardAccess(IOptions<BotOptions> bot, IOptions<ReportsOptions> options, StaffDirectory staff)
 {
     public const string Scheme = "Dashboard";
+    public const string CookieScheme = "DashboardCookie";
+    public const string SignInScheme = "DashboardSignIn";
 
     public static readonly StaffRole[] Roles = [StaffRole.SENCo, StaffRole.SLT, StaffRole.Admin];
 
@@ -34,7 +37,7 @@ public sealed class DashboardAccess(IOptions<BotOptions> bot, IOptions<ReportsOp
         {
             return (null, StatusCodes.Status401Unauthorized, "no sign-in configured");
         }
-        var result = await http.AuthenticateAsync(Scheme);
+        var result = await http.AuthenticateAsync(UsesBearer(http) || !options.Value.BrowserSignInConfigured ? Scheme : CookieScheme);
         if (!result.Succeeded || result.Principal is not { Identity.IsAuthenticated: true } user)
         {
             return (null, StatusCodes.Status401Unauthorized, "not signed in");
@@ -47,4 +50,11 @@ public sealed class DashboardAccess(IOptions<BotOptions> bot, IOptions<ReportsOp
         }
         return (RosterReader.For(member, "term dashboard"), StatusCodes.Status200OK, "signed in");
     }
+
+    /// <summary>A browser that is not signed in is sent to Entra ID; a script (a bearer token) is not.</summary>
+    public bool ShouldSendToSignIn(HttpContext http) =>
+        options.Value.BrowserSignInConfigured && !UsesBearer(http) && !(!bot.Value.AuthenticationEnabled && ListeningAddresses.IsLocalClient(http.Connection.RemoteIpAddress));
+
+    public static bool UsesBearer(HttpContext http) =>
+        http.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase);
 }

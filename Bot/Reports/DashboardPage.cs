@@ -66,6 +66,27 @@ public static class DashboardPage
         return html.ToString();
     }
 
+    /// <summary>Staff figures: never cached, never sniffed, never sent on as a referrer.</summary>
+    public static void KeepPrivate(HttpResponse response)
+    {
+        response.Headers.CacheControl = "no-store";
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers["Referrer-Policy"] = "no-referrer";
+    }
+
+    /// <summary>A short page that says what happened and what to do (sign-in failed, not allowed), in the dashboard's style.</summary>
+    public static async Task WriteNoticeAsync(HttpContext http, int status, string title, string message)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "text/html; charset=utf-8";
+        http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        KeepPrivate(http.Response);
+        await http.Response.WriteAsync(
+            $"<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{HtmlEncode(title)}</title><style>{Style}</style></head>" +
+            $"<body><h1>{HtmlEncode(title)}</h1><p class=\"sub\" id=\"notice\">{HtmlEncode(message)}</p></body></html>",
+            http.RequestAborted);
+    }
+
     /// <summary>Links to the school's other terms (plain links: the page has no script and no form).</summary>
     private static string TermPicker(TermDashboardFigures f)
     {

@@ -11,4 +11,7 @@ internal static partial class Log
 
     [LoggerMessage(9003, LogLevel.Information, "Term dashboard card sent for school {SchoolId}")]
     public static partial void SummaryCardSent(ILogger logger, string schoolId);
+
+    [LoggerMessage(9004, LogLevel.Warning, "Dashboard sign-in failed ({Failure})")]
+    public static partial void SignInFailed(ILogger logger, string failure);
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Authentication;
 
 namespace SendPlans.Bot.Reports;
 
@@ -17,15 +18,26 @@ public static class ReportsEndpoints
     private static async Task<IResult> ShowAsync(string schoolId, string format, HttpContext http, DashboardAccess access, TermDashboard dashboard, ILogger logger, CancellationToken cancellationToken)
     {
         var (reader, status, reason) = await access.CheckAsync(http, schoolId, cancellationToken);
-        http.Response.Headers.CacheControl = "no-store";
-        http.Response.Headers.XContentTypeOptions = "nosniff";
-        http.Response.Headers["Referrer-Policy"] = "no-referrer";
+        DashboardPage.KeepPrivate(http.Response);
         if (reader is null)
         {
             Log.DashboardRefused(logger, schoolId, reason);
+            if (status == StatusCodes.Status401Unauthorized && access.ShouldSendToSignIn(http))
+            {
+                // Back to the same page (a local path, never one from the query) once Entra ID has signed them in.
+                return Results.Challenge(new AuthenticationProperties { RedirectUri = $"{http.Request.PathBase}{http.Request.Path}{http.Request.QueryString}" }, [DashboardAccess.SignInScheme]);
+            }
             if (status == StatusCodes.Status401Unauthorized)
             {
                 http.Response.Headers.WWWAuthenticate = "Bearer";
+                return Results.StatusCode(status);
+            }
+            if (!DashboardAccess.UsesBearer(http))
+            {
+                // A member of staff in a browser, signed in but not allowed: a sentence, not a bare 403.
+                await DashboardPage.WriteNoticeAsync(http, status, "Not for this account",
+                    "You are signed in, but the term dashboard is for the SENCo, senior leaders and admin staff of this school. If you should see it, ask your school's admin to check your role.");
+                return Results.Empty;
             }
             return Results.StatusCode(status);
         }

@@ -15,16 +15,7 @@ public static partial class ReportsExtensions
         services.AddOptions<ReportsOptions>().BindConfiguration(ReportsOptions.Section).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ReportsOptions>, ReportsOptionsValidator>();
         var reports = builder.Configuration.GetSection(ReportsOptions.Section).Get<ReportsOptions>() ?? new ReportsOptions();
-        if (reports.SignInConfigured)
-        {
-            // Only the dashboard authenticates this way, by asking for the scheme itself; /api/messages keeps its own Bot Framework check.
-            services.AddAuthentication().AddJwtBearer(DashboardAccess.Scheme, o =>
-            {
-                o.Authority = reports.Authority;
-                o.Audience = reports.Audience;
-                o.MapInboundClaims = false;
-            });
-        }
+        services.AddDashboardSignIn(reports);
         services.AddSingleton<TermDashboard>();
         services.AddSingleton<DashboardAccess>();
         services.AddSingleton<ReportsHandlers>();
@@ -36,6 +27,8 @@ public static partial class ReportsExtensions
 
     public static WebApplication MapReports(this WebApplication app)
     {
+        // Finishes a browser sign-in at /dashboard/signin-oidc; nothing else in the host uses these schemes.
+        app.UseWhen(http => http.Request.Path.StartsWithSegments("/dashboard"), dashboard => dashboard.UseAuthentication());
         app.MapDashboard();
         return app;
     }

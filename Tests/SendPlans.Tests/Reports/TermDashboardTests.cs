@@ -281,3 +281,135 @@ public sealed class DashboardAccessTests
     public void Validate_GoalOver100_Fails() =>
         new ReportsOptionsValidator().Validate(null, new ReportsOptions { AttendanceGoalPercent = 101 }).Failed.Should().BeTrue();
 }
+
+/// <summary>
+/// Outside dev mode, a member of staff opening the dashboard in a browser signs in with Entra ID
+/// (a local fake: authorization code with PKCE), then carries a cookie for the dashboard only.
+/// </summary>
+public sealed class DashboardSignInTests : IAsyncLifetime
+{
+    private FakeEntraId _entra = null!;
+    private BotFactory _bot = null!;
+    private string _url = "";
+
+    public async Task InitializeAsync()
+    {
+        _entra = await FakeEntraId.StartAsync();
+        _bot = await BotFactory.StartAsync(settings: new()
+        {
+            ["Reports:Authority"] = _entra.Authority,
+            ["Reports:ClientId"] = FakeEntraId.ClientId,
+            ["Reports:ClientSecret"] = FakeEntraId.ClientSecret,
+        });
+        _url = _bot.ServeOnLoopback();
+        var services = _bot.Services;
+        (await services.GetRequiredService<RosterImporter>().ImportAsync("oak", RosterFiles.Samples(), dryRun: false, default)).Problems.Should().BeEmpty();
+        await services.GetRequiredService<SchoolCalendarStore>().CreateTermsAsync([SampleTerms.Open("oak"), SampleTerms.Past("oak")], default);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _bot.DisposeAsync();
+        await _entra.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Dashboard_BrowserNotSignedIn_SentToEntraIdWithPkce()
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+
+        var response = await client.GetAsync($"{_url}/dashboard/oak?term=2025-26-summer");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Redirect);
+        var location = response.Headers.Location!.ToString();
+        location.Should().StartWith($"{_entra.Authority}/authorize?");
+        var query = System.Web.HttpUtility.ParseQueryString(new Uri(location).Query);
+        query["client_id"].Should().Be(FakeEntraId.ClientId);
+        query["response_type"].Should().Be("code");
+        query["code_challenge_method"].Should().Be("S256");
+        query["redirect_uri"].Should().Be($"{_url}/dashboard/signin-oidc");
+        response.Headers.GetValues("Set-Cookie").Should().Contain(c => c.Contains("samesite=lax", StringComparison.OrdinalIgnoreCase) && c.Contains("httponly", StringComparison.OrdinalIgnoreCase),
+            "the correlation cookie survives the GET back from Entra ID and scripts cannot read it");
+    }
+
+    [Fact]
+    public async Task Dashboard_SencoSignsInInChromium_SeesThePageAndStaysSignedIn()
+    {
+        _entra.SignedInAs = DashboardSchool.Senco;
+        await using var chromium = await Chromium.LaunchAsync();
+        var context = await chromium.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        var response = await page.GotoAsync($"{_url}/dashboard/oak?term=2025-26-summer");
+
+        response!.Status.Should().Be(200);
+        page.Url.Should().Be($"{_url}/dashboard/oak?term=2025-26-summer", "after sign-in the browser comes back to the page it asked for");
+        (await page.TitleAsync()).Should().Be("oak: term dashboard");
+        (await page.Locator("p.sub").InnerTextAsync()).Should().StartWith("Summer term 2025-26");
+        var cookie = (await context.CookiesAsync()).Single(c => c.Name == "sendplans-dashboard");
+        cookie.HttpOnly.Should().BeTrue();
+        cookie.Path.Should().Be("/dashboard");
+        _entra.TokensIssued.Should().Be(1);
+
+        (await page.GotoAsync($"{_url}/dashboard/oak"))!.Status.Should().Be(200);
+        (await context.APIRequest.GetAsync($"{_url}/dashboard/oak.csv", new() { MaxRedirects = 0 })).Status.Should().Be(200, "the CSV link works with the same cookie");
+        _entra.AuthorizeRequests.Should().Be(1, "the cookie keeps them signed in");
+    }
+
+    [Fact]
+    public async Task Dashboard_TeacherSignsInInChromium_NotForThisAccountPage()
+    {
+        _entra.SignedInAs = DashboardSchool.Teacher;
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync();
+
+        var response = await page.GotoAsync($"{_url}/dashboard/oak");
+
+        response!.Status.Should().Be(403);
+        (await page.Locator("#notice").InnerTextAsync()).Should().Contain("for the SENCo, senior leaders and admin staff");
+        (await page.ContentAsync()).Should().NotContain("Whole school");
+    }
+
+    [Fact]
+    public async Task SignInCallback_TamperedState_FriendlyPageAndNoCookie()
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+
+        var response = await client.GetAsync($"{_url}/dashboard/signin-oidc?code=ABC&state=not-a-real-state");
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await response.Content.ReadAsStringAsync()).Should().Contain("open the dashboard again from the link in Teams");
+        response.Headers.TryGetValues("Set-Cookie", out var cookies);
+        (cookies ?? []).Should().NotContain(c => c.StartsWith("sendplans-dashboard=", StringComparison.Ordinal) && !c.Contains("expires=Thu, 01 Jan 1970", StringComparison.Ordinal));
+        _entra.TokensIssued.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Dashboard_ScriptWithBadBearerToken_UnauthorizedNotRedirected()
+    {
+        using var client = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "not.a.token");
+
+        var response = await client.GetAsync($"{_url}/dashboard/oak.csv");
+
+        response.StatusCode.Should().Be(HttpStatusCode.Unauthorized);
+        response.Headers.WwwAuthenticate.ToString().Should().Be("Bearer");
+    }
+
+    [Theory]
+    [InlineData("https://login.microsoftonline.com/t/v2.0", "client", null, "Reports:ClientSecret")]
+    [InlineData("http://login.example/t/v2.0", "client", "secret", "Reports:Authority")]
+    [InlineData(null, "client", "secret", "Reports:Authority is required")]
+    public void Validate_BrowserSignInMisconfigured_FailsNamingTheKey(string? authority, string? clientId, string? secret, string expected)
+    {
+        var result = new ReportsOptionsValidator().Validate(null, new ReportsOptions { Authority = authority, ClientId = clientId, ClientSecret = secret });
+
+        result.Failed.Should().BeTrue();
+        result.FailureMessage.Should().Contain(expected);
+    }
+
+    [Fact]
+    public void Validate_LoopbackHttpAuthorityWithClient_Succeeds() =>
+        new ReportsOptionsValidator().Validate(null, new ReportsOptions { Authority = "http://127.0.0.1:5999/t/v2.0", ClientId = "c", ClientSecret = "s" })
+            .Succeeded.Should().BeTrue();
+}

@@ -76,18 +76,25 @@ public sealed class FakeBotFrameworkIdentity : IAsyncDisposable
         var keys = new JsonArray();
         foreach (var (key, endorsements) in _published)
         {
-            var p = key.Rsa.ExportParameters(false);
-            keys.Add(new JsonObject
-            {
-                ["kty"] = "RSA",
-                ["use"] = "sig",
-                ["kid"] = key.KeyId,
-                ["n"] = Base64UrlEncoder.Encode(p.Modulus),
-                ["e"] = Base64UrlEncoder.Encode(p.Exponent),
-                ["endorsements"] = new JsonArray([.. endorsements.Select(e => (JsonNode)e)]),
-            });
+            var jwk = Jwk(key);
+            jwk["endorsements"] = new JsonArray([.. endorsements.Select(e => (JsonNode)e)]);
+            keys.Add(jwk);
         }
         return new JsonObject { ["keys"] = keys };
+    }
+
+    /// <summary>The public half of a key as a JSON Web Key.</summary>
+    public static JsonObject Jwk(RsaSecurityKey key)
+    {
+        var p = key.Rsa.ExportParameters(false);
+        return new JsonObject
+        {
+            ["kty"] = "RSA",
+            ["use"] = "sig",
+            ["kid"] = key.KeyId,
+            ["n"] = Base64UrlEncoder.Encode(p.Modulus),
+            ["e"] = Base64UrlEncoder.Encode(p.Exponent),
+        };
     }
 
     public ValueTask DisposeAsync() => _server.DisposeAsync();
