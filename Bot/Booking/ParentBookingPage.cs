@@ -1,4 +1,5 @@
 using System.Net;
+using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
@@ -111,7 +112,27 @@ public static class ParentBookingPage
         return html.ToString();
     }
 
-    internal static IResult Page(string heading, string school, string content, int status) => Results.Content(
+    private const string Style = """
+        body { font-family: system-ui, sans-serif; font-size: 1.1rem; line-height: 1.5; margin: 0; color: #1b1b1b; background: #f4f4f6; }
+        main { max-width: 36rem; margin: 0 auto; padding: 1rem; background: #fff; min-height: 100vh; box-sizing: border-box; }
+        h1 { font-size: 1.5rem; margin: 0.5rem 0; }
+        .school { color: #4a4a4a; margin-top: 0; }
+        fieldset { border: 1px solid #c8c8cc; border-radius: 6px; margin: 1rem 0; padding: 0.5rem 0.75rem; }
+        legend { font-weight: 600; padding: 0 0.25rem; }
+        .choice { display: flex; gap: 0.6rem; align-items: flex-start; padding: 0.4rem 0; }
+        .choice input { width: 1.4rem; height: 1.4rem; margin-top: 0.15rem; flex: none; }
+        label { display: block; }
+        textarea, input[type=text] { width: 100%; box-sizing: border-box; font: inherit; padding: 0.5rem; border: 1px solid #8a8a8e; border-radius: 4px; margin: 0.25rem 0 0.75rem; }
+        button { font: inherit; font-weight: 600; background: #464775; color: #fff; border: 0; border-radius: 6px; padding: 0.75rem 1.25rem; width: 100%; }
+        a { color: #464775; }
+        """;
+
+    /// <summary>No script at all; only the page's own style (by its hash); the form posts only to this site.</summary>
+    public static string ContentSecurityPolicy { get; } =
+        $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Style)))}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+
+    /// <summary>The page, sent with headers that keep a parent's page out of caches, frames and referrers.</summary>
+    internal static IResult Page(string heading, string school, string content, int status) => new ParentPage(
         $"""
         <!doctype html>
         <html lang="en">
@@ -120,20 +141,7 @@ public static class ParentBookingPage
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="robots" content="noindex">
         <title>{E(heading)} - {E(school)}</title>
-        <style>
-        body {"{"} font-family: system-ui, sans-serif; font-size: 1.1rem; line-height: 1.5; margin: 0; color: #1b1b1b; background: #f4f4f6; {"}"}
-        main {"{"} max-width: 36rem; margin: 0 auto; padding: 1rem; background: #fff; min-height: 100vh; box-sizing: border-box; {"}"}
-        h1 {"{"} font-size: 1.5rem; margin: 0.5rem 0; {"}"}
-        .school {"{"} color: #4a4a4a; margin-top: 0; {"}"}
-        fieldset {"{"} border: 1px solid #c8c8cc; border-radius: 6px; margin: 1rem 0; padding: 0.5rem 0.75rem; {"}"}
-        legend {"{"} font-weight: 600; padding: 0 0.25rem; {"}"}
-        .choice {"{"} display: flex; gap: 0.6rem; align-items: flex-start; padding: 0.4rem 0; {"}"}
-        .choice input {"{"} width: 1.4rem; height: 1.4rem; margin-top: 0.15rem; flex: none; {"}"}
-        label {"{"} display: block; {"}"}
-        textarea, input[type=text] {"{"} width: 100%; box-sizing: border-box; font: inherit; padding: 0.5rem; border: 1px solid #8a8a8e; border-radius: 4px; margin: 0.25rem 0 0.75rem; {"}"}
-        button {"{"} font: inherit; font-weight: 600; background: #464775; color: #fff; border: 0; border-radius: 6px; padding: 0.75rem 1.25rem; width: 100%; {"}"}
-        a {"{"} color: #464775; {"}"}
-        </style>
+        <style>{Style}</style>
         </head>
         <body><main>
         <h1>{E(heading)}</h1>
@@ -141,7 +149,20 @@ public static class ParentBookingPage
         {content}
         </main></body>
         </html>
-        """, "text/html; charset=utf-8", Encoding.UTF8, status);
+        """, status);
+
+    private sealed class ParentPage(string html, int status) : IResult
+    {
+        public Task ExecuteAsync(HttpContext http)
+        {
+            var headers = http.Response.Headers;
+            headers.ContentSecurityPolicy = ContentSecurityPolicy;
+            headers.CacheControl = "no-store";
+            headers.XContentTypeOptions = "nosniff";
+            headers["Referrer-Policy"] = "no-referrer";
+            return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status).ExecuteAsync(http);
+        }
+    }
 
     private static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
 }

@@ -39,8 +39,13 @@ public sealed class ParentBookingPageTests : IAsyncLifetime
         var meeting = (await Meetings.GetAsync(School, TermId, Amelia, default))!;
         await using var chromium = await Chromium.LaunchAsync();
         var page = await chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 360, Height = 800 } });
+        var violations = new List<string>();
+        page.Console += (_, m) => { if (m.Text.Contains("Content Security Policy", StringComparison.Ordinal)) { violations.Add(m.Text); } };
 
-        await page.GotoAsync(_baseUrl + link);
+        var response = await page.GotoAsync(_baseUrl + link);
+        (await response!.HeaderValueAsync("content-security-policy")).Should().StartWith("default-src 'none'");
+        (await page.EvaluateAsync<string>("getComputedStyle(document.querySelector('button')).backgroundColor")).Should().Be("rgb(70, 71, 117)",
+            "the page's own style is allowed by its hash");
         Directory.CreateDirectory(Images);
         await page.ScreenshotAsync(new() { Path = Path.Combine(Images, "parent-booking-360.png"), FullPage = true });
 
@@ -59,6 +64,7 @@ public sealed class ParentBookingPageTests : IAsyncLifetime
         var after = (await Meetings.GetAsync(School, TermId, Amelia, default))!;
         after.Slot.Should().Be(meeting.Offered[2]);
         after.InterpreterRequested.Should().BeTrue();
+        violations.Should().BeEmpty("the form posts to this site and the page has no script");
         (await _bot.Services.GetRequiredService<LocalCalendarProvider>().FindEventAsync(TeacherEmail, meeting.EventId!))!.Start.Should().Be(meeting.Offered[2].Start);
     }
 
@@ -93,6 +99,23 @@ public sealed class ParentBookingPageTests : IAsyncLifetime
         response.StatusCode.Should().Be(HttpStatusCode.Gone);
         html.Should().Contain("This link has expired").And.Contain("Oakfield Primary").And.Contain("01632 960123, office@oakfield.example.org");
         html.Should().NotContain("Amelia").And.NotContain("Hartley").And.NotContain("<form");
+    }
+
+    [Fact]
+    public async Task BookingPage_AnyAnswer_NotCachedFramedSniffedOrReferred()
+    {
+        var link = await ParentChoosingLinkAsync(_bot);
+        var client = _bot.CreateClient();
+
+        foreach (var path in new[] { link, "/booking/not-a-token" })
+        {
+            var response = await client.GetAsync(path);
+
+            response.Headers.CacheControl!.NoStore.Should().BeTrue(path);
+            response.Headers.GetValues("X-Content-Type-Options").Should().Equal("nosniff");
+            response.Headers.GetValues("Referrer-Policy").Should().Equal("no-referrer");
+            response.Headers.GetValues("Content-Security-Policy").Single().Should().Contain("frame-ancestors 'none'").And.Contain("form-action 'self'").And.NotContain("script-src");
+        }
     }
 
     [Fact]
