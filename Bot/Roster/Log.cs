@@ -23,4 +23,10 @@ internal static partial class Log
 
     [LoggerMessage(4007, LogLevel.Warning, "A roster file could not be downloaded from Teams ({Error})")]
     public static partial void DownloadFailed(ILogger logger, string error);
+
+    [LoggerMessage(4008, LogLevel.Information, "School {SchoolId}: office contact changed")]
+    public static partial void OfficeContactChanged(ILogger logger, string schoolId);
+
+    [LoggerMessage(4009, LogLevel.Information, "School {SchoolId}: office contact not changed ({Reason})")]
+    public static partial void OfficeContactRefused(ILogger logger, string schoolId, string reason);
 }

@@ -24,10 +24,13 @@ public static partial class RosterExtensions
         services.AddSingleton<RosterImporter>();
         services.AddSingleton<DemoSchoolSeeder>();
         services.AddScoped<TeamsRosterImport>();
+        services.AddSingleton<OfficeContact>();
+        services.AddSingleton(new BotCommand("office contact", "See, or (admin) change, how parents whose link no longer works can reach the school office."));
         services.AddSingleton(new BotCommand("import roster", "Send me the pupils, contacts and staff CSV files to update the roster; add 'dry run' to preview.", StaffRole.Admin));
         services.AddBotRoutes(router => router
             .OnMessage(TeamsFileDownloader.HasFiles, (context, ct) => Handler(context).HandleFilesAsync(context, ct))
-            .OnMessage(ImportPattern(), (context, ct) => Handler(context).ExplainAsync(context, ct)));
+            .OnMessage(ImportPattern(), (context, ct) => Handler(context).ExplainAsync(context, ct))
+            .OnMessage(OfficeContact.Pattern(), (context, ct) => context.Services.GetRequiredService<OfficeContact>().HandleAsync(context, ct)));
         return builder;
     }
 
