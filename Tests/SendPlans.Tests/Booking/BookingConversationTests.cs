@@ -96,7 +96,7 @@ public sealed class BookingConversationTests : IAsyncLifetime
         await SayAsync(_bot, "book my plan meetings");
 
         var body = await InvokeAsync(_bot, BookingCards.LeaveOutVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Noah, ["reason"] = "Met the SENCo last week" });
-        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        await BookAllAsync(_bot);
 
         Texts(body["value"]).Should().Contain("Left out: Met the SENCo last week");
         (await Calendar.ListEventsAsync(TeacherEmail)).Should().HaveCount(3);
@@ -133,7 +133,7 @@ public sealed class BookingConversationTests : IAsyncLifetime
     public async Task MyMeetings_Cancel_EventCancelledAndParentTold()
     {
         await SayAsync(_bot, "book my plan meetings");
-        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        await BookAllAsync(_bot);
         var meeting = (await Meetings.GetAsync(School, TermId, Oliver, default))!;
 
         var list = await SayAsync(_bot, "my meetings");
@@ -153,7 +153,7 @@ public sealed class BookingConversationTests : IAsyncLifetime
     public async Task MyMeetings_Reschedule_EventMovesAndParentSentUpdate()
     {
         await SayAsync(_bot, "book my plan meetings");
-        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        await BookAllAsync(_bot);
         var meeting = (await Meetings.GetAsync(School, TermId, Oliver, default))!;
         var target = meeting.Alternatives[0];
 
@@ -168,7 +168,7 @@ public sealed class BookingConversationTests : IAsyncLifetime
     public async Task MyMeetings_RescheduleToATimeFilledSince_RefusedAndEventStays()
     {
         await SayAsync(_bot, "book my plan meetings");
-        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        await BookAllAsync(_bot);
         var meeting = (await Meetings.GetAsync(School, TermId, Oliver, default))!;
         var target = meeting.Alternatives[0];
         await Calendar.CreateEventsAsync([new NewCalendarEvent(
@@ -206,7 +206,7 @@ public sealed class BookingConversationTests : IAsyncLifetime
         await SayAsync(_bot, "book my plan meetings");
         await InvokeAsync(_bot, BookingCards.ParentChoosesVerb, new JsonObject { ["term"] = TermId, [BookingCards.OfferPupilInput] = Amelia });
         await InvokeAsync(_bot, BookingCards.LeaveOutVerb, new JsonObject { ["term"] = TermId, ["pupil"] = Noah, ["reason"] = "Secret reason text" });
-        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        await BookAllAsync(_bot);
         var link = ParentPage.LinkFrom((await Mail.ListAsync("hartley.home@example.com")).Single().HtmlBody);
         var page = new ParentPage(_bot.CreateClient());
         var meeting = (await Meetings.GetAsync(School, TermId, Amelia, default))!;

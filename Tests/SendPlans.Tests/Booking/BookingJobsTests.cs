@@ -124,7 +124,7 @@ public sealed class BookingJobsTests : IAsyncLifetime
     private async Task BookAllAsync()
     {
         await SayAsync(_bot, "book my plan meetings");
-        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        await BookingSchool.BookAllAsync(_bot);
     }
 
     private T Job<T>(TimeProvider time) where T : LeasedJob => ActivatorUtilities.CreateInstance<T>(Services, time);

@@ -36,7 +36,7 @@ public sealed class MeetingErasureTests : IAsyncLifetime
     public async Task Erase_PupilWithBookedMeeting_NoMeetingRowOrTraceLeft()
     {
         await SayAsync(_bot, "book my plan meetings");
-        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        await BookAllAsync(_bot);
         var rows = await OwnRowsAsync();
         rows.Should().Contain(r => r.Table.EndsWith(MeetingStore.Table, StringComparison.Ordinal) && r.Values.Any(v => v.Contains(Amelia)), "the check must see the meeting first");
 

@@ -148,7 +148,7 @@ public sealed class ParentBookingPageTests : IAsyncLifetime
     public async Task MeetPage_LocalJoinLink_ShowsWhatAndWhenOnly()
     {
         await SayAsync(_bot, "book my plan meetings");
-        await InvokeAsync(_bot, BookingCards.BookAllVerb, new JsonObject { ["term"] = TermId });
+        await BookAllAsync(_bot);
         var meeting = (await Meetings.GetAsync(School, TermId, Oliver, default))!;
 
         var html = await _bot.CreateClient().GetStringAsync(new Uri(meeting.JoinUrl!).PathAndQuery);
