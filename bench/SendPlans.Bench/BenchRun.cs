@@ -20,7 +20,7 @@ public static class BenchRun
     public static async Task<int> RunAsync(BenchOptions options)
     {
         var root = Paths.RepoRoot;
-        var botDirectory = Path.Combine(root, "Bot", "bin", options.Configuration, "net10.0");
+        var botDirectory = options.BotDirectory ?? Path.Combine(root, "Bot", "bin", options.Configuration, "net10.0");
         var botDll = Path.Combine(botDirectory, "SendPlans.Bot.dll");
         if (!File.Exists(botDll))
         {

@@ -123,6 +123,7 @@ public sealed class ChildProcess : IDisposable
         Console.Error.WriteLine($"[bench] {Path.GetFileName(_process.StartInfo.FileName)} pid {_process.Id}: "
             + string.Join(", ", status.Where(l => l.StartsWith("Rss", StringComparison.Ordinal) || l.StartsWith("Threads", StringComparison.Ordinal))
                 .Select(l => string.Join(' ', l.Split((char[])[' ', '\t'], StringSplitOptions.RemoveEmptyEntries)))));
+        Console.Error.WriteLine("[bench] largest resident mappings: " + string.Join(", ", ResidentByMapping().Take(12).Select(m => $"{m.Name} {m.KiB / 1024.0:0.0} MiB")));
         foreach (var line in status)
         {
             if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
@@ -138,6 +139,26 @@ public sealed class ChildProcess : IDisposable
 
         static double KiB(string line) =>
             double.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Resident KiB per mapped file (or [heap], [anon], ...) from /proc/&lt;pid&gt;/smaps, largest first.</summary>
+    private IEnumerable<(string Name, long KiB)> ResidentByMapping()
+    {
+        var totals = new Dictionary<string, long>(StringComparer.Ordinal);
+        var current = "[anon]";
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/smaps"))
+        {
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length > 0 && parts[0].Contains('-', StringComparison.Ordinal) && !parts[0].EndsWith(':'))
+            {
+                current = parts.Length >= 6 ? Path.GetFileName(parts[5]) is { Length: > 0 } name ? name : parts[5] : "[anon]";
+            }
+            else if (parts.Length >= 2 && parts[0] == "Rss:")
+            {
+                totals[current] = totals.GetValueOrDefault(current) + long.Parse(parts[1], CultureInfo.InvariantCulture);
+            }
+        }
+        return totals.OrderByDescending(t => t.Value).Select(t => (t.Key, t.Value));
     }
 
     private void Keep(string? line)

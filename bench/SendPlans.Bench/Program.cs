@@ -25,10 +25,15 @@ namespace SendPlans.Bench
         double QuietPercent,
         IReadOnlyDictionary<string, string> BotEnvironment)
     {
+        /// <summary>Where SendPlans.Bot.dll is: the build output, or a published folder (--bot-directory).</summary>
+        public string? BotDirectory { get; init; }
+
         public const string Usage = """
             usage: SendPlans.Bench [--connections 64] [--warmup 30] [--duration 15] [--rounds 3] [--rss-requests 100000]
                                    [--cold-starts 5] [--configuration Release] [--no-peer]
-                                   [--quiet-wait 60] [--quiet-percent 10] [--bot-env NAME=VALUE]...
+                                   [--quiet-wait 60] [--quiet-percent 10] [--bot-env NAME=VALUE]... [--bot-directory DIR]
+            --bot-directory runs the bot from a published folder (bench/run.sh publishes ReadyToRun there);
+            without it, from Bot/bin/<configuration>/net10.0.
             --bot-env sets an environment variable for the bot under load (e.g. DOTNET_PerfMapEnabled=1
             to profile it with perf); the figures in docs/benchmarks.md use none.
             """;
@@ -51,6 +56,7 @@ namespace SendPlans.Bench
                     case "--cold-starts": o = o with { ColdStarts = NextInt() }; break;
                     case "--configuration": o = o with { Configuration = Next() }; break;
                     case "--no-peer": o = o with { Peer = false }; break;
+                    case "--bot-directory": o = o with { BotDirectory = Path.GetFullPath(Next()) }; break;
                     case "--quiet-wait": o = o with { QuietWaitSeconds = NextInt() }; break;
                     case "--quiet-percent": o = o with { QuietPercent = NextInt() }; break;
                     case "--bot-env":
