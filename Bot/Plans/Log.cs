@@ -7,4 +7,10 @@ internal static partial class Log
 
     [LoggerMessage(6102, LogLevel.Information, "Pupil voice saved: {Answers} answers")]
     public static partial void VoiceSaved(ILogger logger, int answers);
+
+    [LoggerMessage(6103, LogLevel.Information, "Question bank of school {SchoolId} saved: revision {Revision}, {Asked} questions asked")]
+    public static partial void QuestionBankSaved(ILogger logger, string schoolId, int revision, int asked);
+
+    [LoggerMessage(6104, LogLevel.Information, "Question bank change refused for school {SchoolId}")]
+    public static partial void QuestionBankRefused(ILogger logger, string schoolId);
 }

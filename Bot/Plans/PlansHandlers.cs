@@ -13,7 +13,7 @@ namespace SendPlans.Bot.Plans;
 /// The teacher's plan card: "plan for Amelia" shows the targets with the parents' views and
 /// the pupil's voice; the card saves 2 to 4 targets and the pupil's voice on the plan.
 /// </summary>
-public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, SchoolCalendarStore calendar, ParentViewsStore views, ParentViewsService parentViews, ILogger<PlansHandlers> logger)
+public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, SchoolCalendarStore calendar, ParentViewsStore views, ParentViewsService parentViews, QuestionBankStore banks, ILogger<PlansHandlers> logger)
 {
     private const string UpnField = "upn";
     private const string TermField = "term";
@@ -70,7 +70,9 @@ public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, Scho
         }
         var plan = await roster.GetPlanAsync(reader!, pupil.SchoolId, termId!, pupil.Upn, cancellationToken);
         var input = new PupilVoiceCardInput(pupil.LegalForename, plan?.PupilVoice ?? new Dictionary<string, string>(), Data(pupil, termId!));
-        return InvokeResponse.Card((IsEarlyYears(pupil) ? PupilVoiceCards.EarlyYears(input, QuestionBank.Default) : PupilVoiceCards.Older(input)).ToJsonNode());
+        return InvokeResponse.Card((IsEarlyYears(pupil)
+            ? PupilVoiceCards.EarlyYears(input, (await banks.GetAsync(pupil.SchoolId, cancellationToken)).Asked)
+            : PupilVoiceCards.Older(input)).ToJsonNode());
     }
 
     public async Task<InvokeResponse> SaveVoiceAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
@@ -80,8 +82,9 @@ public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, Scho
         {
             return InvokeResponse.Error(403, "NotAllowed", "You can only capture the voice of pupils in your classes.");
         }
+        // Any question in the bank is kept, asked or not: the SENCo may have changed the bank while the card was open.
         IEnumerable<string> ids = IsEarlyYears(pupil)
-            ? [.. QuestionBank.Default.Select(q => q.Id), PupilVoiceFields.AdultNote]
+            ? [.. (await banks.GetAsync(pupil.SchoolId, cancellationToken)).Questions.Select(q => q.Id), PupilVoiceFields.AdultNote]
             : PupilVoiceFields.Older.Select(f => f.Id);
         var voice = ids.Select(id => (id, Value: Field(action, id))).Where(x => x.Value is not null).ToDictionary(x => x.id, x => x.Value!);
         await ChangePlanAsync(reader!, pupil, termId!, p => p with { PupilVoice = voice }, cancellationToken);
@@ -114,7 +117,7 @@ public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, Scho
             };
         }).ToList();
         var questions = IsEarlyYears(pupil)
-            ? [.. QuestionBank.Default.Select(q => (q.Id, q.Text)), (PupilVoiceFields.AdultNote, "Adult's note")]
+            ? [.. (await banks.GetAsync(pupil.SchoolId, cancellationToken)).Questions.Select(q => (q.Id, q.Text)), (PupilVoiceFields.AdultNote, "Adult's note")]
             : PupilVoiceFields.Older;
         var voice = plan?.PupilVoice is { } v ? questions.Where(q => v.ContainsKey(q.Item1)).Select(q => (q.Item2, v[q.Item1])).ToList() : null;
         return PlanCards.Plan(new PlanCardInput(

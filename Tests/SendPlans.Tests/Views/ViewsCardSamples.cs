@@ -49,8 +49,13 @@ public static class ViewsCardSamples
         ("plan-teacher-nothing-yet", PlanCards.Plan(new PlanCardInput("Sam Carter", "Year 3", "2026-27-autumn", [], [], null,
             new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }))),
         ("pupil-voice-early-years", PupilVoiceCards.EarlyYears(new PupilVoiceCardInput("Amelia", new Dictionary<string, string> { ["q-class"] = "happy" },
-            new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }), SendPlans.Bot.Plans.QuestionBank.Default)),
+            new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }), SendPlans.Bot.Plans.QuestionBank.Default.Asked)),
         ("pupil-voice-older", PupilVoiceCards.Older(new PupilVoiceCardInput("Sam", new Dictionary<string, string> { ["goodAt"] = "Drawing dinosaurs" },
             new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }))),
+        ("question-bank", QuestionBankCards.Bank(new QuestionBankCardInput(
+            [.. SendPlans.Bot.Plans.QuestionBank.Default.Questions.Select(q => new QuestionBankRow(q.Id, q.Text,
+                q.Answers == SendPlans.Bot.Plans.PictureAnswers.Faces ? "happy, okay, sad" : "yes, sometimes, no", q.Asked))],
+            [("Faces", "Faces: happy, okay, sad"), ("YesSometimesNo", "Thumbs: yes, sometimes, no")], 3, 5, 120,
+            new JsonObject { ["revision"] = 2 }, "Saved. The pupil voice card now asks the ticked questions."))),
     ];
 }
