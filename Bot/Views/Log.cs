@@ -10,4 +10,10 @@ internal static partial class Log
 
     [LoggerMessage(6003, LogLevel.Information, "Parent views refused after the deadline through {Channel}")]
     public static partial void ViewsClosed(ILogger logger, string channel);
+
+    [LoggerMessage(6004, LogLevel.Information, "Views links mailed for school {SchoolId}: {Sent} sent, {NoEmail} parents without an email")]
+    public static partial void LinksMailed(ILogger logger, string schoolId, int sent, int noEmail);
+
+    [LoggerMessage(6005, LogLevel.Warning, "The views link mail pass failed ({Error}); the next pass tries again")]
+    public static partial void LinkMailFailed(ILogger logger, string error);
 }

@@ -16,10 +16,14 @@ public static class ViewsExtensions
         services.AddOptions<ViewsOptions>().BindConfiguration(ViewsOptions.Section)
             .Validate(o => !string.IsNullOrWhiteSpace(o.OfficeContact), "Views:OfficeContact must say how to reach the school.")
             .Validate(o => o.PermitsPerMinute > 0, "Views:PermitsPerMinute must be more than zero.")
+            .Validate(o => o.LinkMailInterval >= TimeSpan.FromSeconds(10) && o.LinkMailInterval <= TimeSpan.FromDays(1), "Views:LinkMailInterval must be between 00:00:10 and 1.00:00:00.")
             .ValidateOnStart();
         services.AddSingleton<ParentViewsStore>();
         services.AddSingleton<ParentViewsService>();
         services.AddSingleton<IPupilDataEraser, ParentViewsEraser>();
+        services.AddSingleton<IPupilDataEraser, ViewsLinkMailEraser>();
+        services.AddSingleton<ViewsLinkMailJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<ViewsLinkMailJob>());
         services.AddScoped<ViewsHandlers>();
         services.AddAntiforgery();
         services.Configure<RateLimiterOptions>(o =>

@@ -10,4 +10,10 @@ public sealed class ViewsOptions
 
     /// <summary>Requests one address may make to /views a minute.</summary>
     public int PermitsPerMinute { get; set; } = 60;
+
+    /// <summary>Whether this instance runs the job that mails parents their views link.</summary>
+    public bool RunJobs { get; set; } = true;
+
+    /// <summary>How often the job looks for plans whose parents have not been sent their link yet.</summary>
+    public TimeSpan LinkMailInterval { get; set; } = TimeSpan.FromMinutes(30);
 }

@@ -64,6 +64,7 @@ public sealed class BotFactory : WebApplicationFactory<Program>
             ["Calendar:Provider"] = "Local",
             ["Outbox:RunDispatcher"] = "false",
             ["Booking:RunJobs"] = "false",
+            ["Views:RunJobs"] = "false",
         };
         foreach (var (key, value) in settings ?? [])
         {

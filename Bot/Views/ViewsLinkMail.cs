@@ -1,0 +1,139 @@
+using System.Globalization;
+using System.Net;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using SendPlans.Bot.Booking;
+using SendPlans.Bot.Roster;
+using SendPlans.Bot.Terms;
+using SendPlans.Cards.Views;
+using SendPlans.Infrastructure.Jobs;
+using SendPlans.Infrastructure.Mail;
+using SendPlans.Infrastructure.Storage;
+
+namespace SendPlans.Bot.Views;
+
+/// <summary>
+/// Mails each parent with parental responsibility their views link, once a term, as soon as
+/// the teacher has written the plan's targets (2 or more) and until the deadline. A claim row
+/// per term, pupil and contact is added before the mail goes and marked sent after, so a second
+/// pass or a second instance mails nobody twice; a claim whose mail failed is retried with the
+/// same message id.
+/// </summary>
+public sealed class ViewsLinkMailJob(
+    TableLeases leases,
+    TableStorage storage,
+    SchoolCalendarStore calendars,
+    RosterStore roster,
+    ParentViewsStore views,
+    ParentViewsService parentViews,
+    IParentMailer mailer,
+    IOptions<ViewsOptions> options,
+    IOptions<BookingOptions> booking,
+    TimeProvider time,
+    ILogger<ViewsLinkMailJob> logger)
+    : LeasedJob(leases, time)
+{
+    public const string Table = "ViewsLinkMail";
+    private const string Sent = "sent";
+    private const string Claimed = "claimed";
+    private static readonly RosterReader Reader = RosterReader.System("views link mail");
+    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
+
+    protected override string LeaseName => "views-link-mail";
+
+    protected override TimeSpan LeaseDuration => TimeSpan.FromMinutes(10);
+
+    protected override TimeSpan Interval => options.Value.LinkMailInterval;
+
+    protected override bool RunsInBackground => options.Value.RunJobs;
+
+    protected override void OnPassFailed(Exception exception) => Log.LinkMailFailed(logger, exception.GetType().Name);
+
+    protected override async Task<int> RunPassAsync(CancellationToken cancellationToken)
+    {
+        var sent = 0;
+        foreach (var school in await calendars.AllSettingsAsync(cancellationToken))
+        {
+            if (await calendars.CurrentOrNextTermAsync(school.SchoolId, cancellationToken) is { } term
+                && SchoolClock.Today(Time, school.TimeZone) <= term.Deadline)
+            {
+                sent += await MailSchoolAsync(school, term, cancellationToken);
+            }
+        }
+        return sent;
+    }
+
+    private async Task<int> MailSchoolAsync(SchoolSettings school, Term term, CancellationToken cancellationToken)
+    {
+        var ready = (await roster.GetPlansAsync(Reader, school.SchoolId, term.Id, cancellationToken))
+            .Where(p => p.Targets.Count >= Plan.MinTargets).Select(p => p.Upn).ToHashSet(StringComparer.Ordinal);
+        if (ready.Count == 0)
+        {
+            return 0;
+        }
+        var table = await storage.GetTableAsync(Table, cancellationToken);
+        var claims = (await table.QueryAllAsync(
+                TableClient.CreateQueryFilter($"PartitionKey eq {school.SchoolId} and RowKey ge {term.Id + "|"} and RowKey lt {term.Id + "}"}"), null, cancellationToken))
+            .ToDictionary(e => e.RowKey, e => e.GetString("State"), StringComparer.Ordinal);
+        var answered = (await views.ForTermAsync(school.SchoolId, term.Id, cancellationToken))
+            .Select(v => RowKey(term.Id, v.Upn, v.ContactId)).ToHashSet(StringComparer.Ordinal);
+        var pupils = await roster.GetPupilsWithContactsAsync(Reader, school.SchoolId, includeArchived: false, cancellationToken);
+        var sent = 0;
+        var noEmail = 0;
+        foreach (var (pupil, contact) in pupils.Where(p => ready.Contains(p.Pupil.Upn)).SelectMany(p => p.Contacts.Select(c => (p.Pupil, c))))
+        {
+            var key = RowKey(term.Id, pupil.Upn, ParentViewsService.ContactId(contact));
+            if (claims.GetValueOrDefault(key) == Sent || answered.Contains(key) || parentViews.CreateLink(contact, term) is not { } token)
+            {
+                continue;
+            }
+            if (string.IsNullOrWhiteSpace(contact.Email))
+            {
+                noEmail++;
+                continue;
+            }
+            if (!claims.ContainsKey(key) && !await table.AddIfAbsentAsync(new TableEntity(school.SchoolId, key) { ["State"] = Claimed, ["Upn"] = pupil.Upn, ["ClaimedAt"] = Time.GetUtcNow() }, cancellationToken))
+            {
+                continue; // claimed since this pass read the claims: that pass mails it
+            }
+            await mailer.SendAsync(Message(school, term, pupil, contact, token, key), cancellationToken);
+            await table.UpsertEntityAsync(new TableEntity(school.SchoolId, key) { ["State"] = Sent, ["SentAt"] = Time.GetUtcNow() }, TableUpdateMode.Merge, cancellationToken);
+            sent++;
+        }
+        Log.LinksMailed(logger, school.SchoolId, sent, noEmail);
+        return sent;
+    }
+
+    private MailMessage Message(SchoolSettings school, Term term, Pupil pupil, Contact contact, string token, string key)
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        var url = $"{booking.Value.PublicBaseUrl.TrimEnd('/')}/views/{token}";
+        var name = pupil.LegalForename;
+        var html =
+            $"<p>{E(ParentViewsText.Get("LinkMailGreeting", English))}</p>" +
+            $"<p>{E(ParentViewsText.Format("LinkMailIntro", English, name))}</p>" +
+            $"<p><a href=\"{E(url)}\"><strong>{E(ParentViewsText.Get("LinkMailButton", English))}</strong></a></p>" +
+            $"<p>{E(ParentViewsText.Format("AnswerBy", English, term.Deadline.ToString("dddd d MMMM", English)))}</p>" +
+            $"<p>{E(ParentViewsText.Get("LinkMailPrivate", English))}</p>" +
+            $"<p>{E(ParentViewsText.Get("LinkMailThanks", English))}<br>{E(school.Name)}</p>";
+        return new MailMessage(contact.Email!, contact.Relationship, ParentViewsText.Format("LinkMailSubject", English, name), html,
+            "views-link-" + TableKeys.Hash(school.SchoolId + "|" + key));
+    }
+
+    public static string RowKey(string termId, string upn, string contactId) => ParentViewsStore.RowKey(termId, upn, contactId);
+}
+
+/// <summary>Erasure reaches the record of which parents were mailed their link.</summary>
+public sealed class ViewsLinkMailEraser(TableStorage storage) : Bot.DataProtection.IPupilDataEraser
+{
+    public async Task<int> EraseAsync(string schoolId, string upn, CancellationToken cancellationToken)
+    {
+        var table = await storage.GetTableAsync(ViewsLinkMailJob.Table, cancellationToken);
+        var rows = await table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and Upn eq {upn}"), ["PartitionKey", "RowKey"], cancellationToken);
+        foreach (var row in rows)
+        {
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
+        }
+        return rows.Count;
+    }
+}

@@ -1,0 +1,114 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using SendPlans.Bot.DataProtection;
+using SendPlans.Bot.Roster;
+using SendPlans.Bot.Terms;
+using SendPlans.Bot.Views;
+using SendPlans.Infrastructure.Calendars.Local;
+using SendPlans.Infrastructure.Storage;
+
+namespace SendPlans.Tests.Views;
+
+/// <summary>
+/// Parents are mailed their views link once a term when the plan has its targets, on Azurite
+/// with the development outbox. Each test uses the ViewsSchool of its own class, in the order
+/// xunit picks, so every check reads the state it needs instead of assuming a fresh one.
+/// </summary>
+public sealed partial class ViewsLinkMailTests(ViewsSchool school) : IClassFixture<ViewsSchool>
+{
+    private const string AmeliasMother = "hartley.home@example.com";
+    private const string OliversFather = "o.nwosu@example.org";
+
+    private ViewsLinkMailJob Job => school.Bot.Services.GetRequiredService<ViewsLinkMailJob>();
+
+    /// <summary>The jobs go through the schools that have settings; the views school has none until a test adds them.</summary>
+    private Task SettingsAsync() => school.Bot.Services.GetRequiredService<SchoolCalendarStore>().CreateSettingsAsync(new SchoolSettings(ViewsSchool.School, "Oakfield Primary"), default);
+    private LocalOutbox Outbox => school.Bot.Services.GetRequiredService<LocalOutbox>();
+
+    private async Task<TableClient> ClaimsAsync() =>
+        await school.Bot.Services.GetRequiredService<TableStorage>().GetTableAsync(ViewsLinkMailJob.Table);
+
+    [Fact]
+    public async Task RunOnce_PlanWithTargets_MotherMailedOnceWithALinkThatOpensHerForm()
+    {
+        await SettingsAsync();
+        await Job.RunOnceAsync(default);
+        var again = await Job.RunOnceAsync(default);
+
+        again.Should().Be(0, "a second pass mails nobody twice");
+        var mail = (await Outbox.ListAsync(AmeliasMother)).Where(m => m.Subject == "Your views on Amelia's plan").Should().ContainSingle().Subject;
+        mail.HtmlBody.Should().Contain("Please answer by Friday 11 December").And.Contain("Tell us your views");
+        var link = LinkPattern().Match(mail.HtmlBody).Groups["path"].Value;
+        link.Should().StartWith("/views/");
+        using var http = new HttpClient { BaseAddress = new Uri(school.Url) };
+        var page = await http.GetAsync(link);
+        page.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await page.Content.ReadAsStringAsync()).Should().Contain("Amelia");
+        var claim = (await ClaimsAsync()).GetEntity<TableEntity>(ViewsSchool.School, ViewsLinkMailJob.RowKey(school.Open.Id, ViewsSchool.Amelia, "1")).Value;
+        claim.GetString("State").Should().Be("sent");
+    }
+
+    [Fact]
+    public async Task RunOnce_TwoInstancesAtOnce_EachParentMailedOnce()
+    {
+        await SettingsAsync();
+        var other = ActivatorUtilities.CreateInstance<ViewsLinkMailJob>(school.Bot.Services);
+        var claims = await ClaimsAsync();
+        await claims.DeleteEntityAsync(ViewsSchool.School, ViewsLinkMailJob.RowKey(school.Open.Id, ViewsSchool.Amelia, "1"));
+
+        var passes = await Task.WhenAll(Job.RunOnceAsync(default), other.RunOnceAsync(default), Job.RunOnceAsync(default), other.RunOnceAsync(default));
+
+        passes.Sum().Should().Be(1, "the mother's link was unclaimed: one of the passes mails it, the others find it claimed or the lease taken");
+    }
+
+    [Fact]
+    public async Task RunOnce_ClaimWhoseMailFailed_MailedOnTheNextPass()
+    {
+        await SettingsAsync();
+        await Job.RunOnceAsync(default);
+        var claims = await ClaimsAsync();
+        var key = ViewsLinkMailJob.RowKey(school.Open.Id, ViewsSchool.Amelia, "1");
+        await claims.UpsertEntityAsync(new TableEntity(ViewsSchool.School, key) { ["State"] = "claimed", ["Upn"] = ViewsSchool.Amelia }, TableUpdateMode.Replace);
+
+        var sent = await Job.RunOnceAsync(default);
+
+        sent.Should().Be(1);
+        (await claims.GetEntityAsync<TableEntity>(ViewsSchool.School, key)).Value.GetString("State").Should().Be("sent");
+    }
+
+    [Fact]
+    public async Task RunOnce_NoEmailNoTargetsOrViewsGiven_NotMailed()
+    {
+        await SettingsAsync();
+
+        // Oliver's father has an email but Oliver has no plan yet; Amelia's father has no email.
+        await Job.RunOnceAsync(default);
+        (await Outbox.ListAsync(OliversFather)).Should().NotContain(m => m.Subject.StartsWith("Your views", StringComparison.Ordinal));
+
+        // With targets, but the father already gave his views (on the phone with staff): no mail either.
+        await school.Bot.Services.GetRequiredService<RosterStore>().CreatePlanAsync(ViewsSchool.System, new Plan(ViewsSchool.School, ViewsSchool.Oliver, school.Open.Id, PlanStatus.Draft,
+            [new PlanTarget("Oliver will wait for his turn in a game."), new PlanTarget("Oliver will use his words when cross.")]), default);
+        await school.Store.SaveAsync(new ParentViews(ViewsSchool.School, school.Open.Id, ViewsSchool.Oliver, "1", new Dictionary<string, string> { ["worries"] = "Lunchtimes." }), default);
+        await Job.RunOnceAsync(default);
+
+        (await Outbox.ListAsync(OliversFather)).Should().NotContain(m => m.Subject.StartsWith("Your views", StringComparison.Ordinal));
+        (await ClaimsAsync()).Query<TableEntity>(e => e.PartitionKey == ViewsSchool.School && e.GetString("Upn") != ViewsSchool.Amelia).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Erase_PupilWhoseParentWasMailed_ClaimGone()
+    {
+        await SettingsAsync();
+        await Job.RunOnceAsync(default);
+        var eraser = school.Bot.Services.GetServices<IPupilDataEraser>().OfType<ViewsLinkMailEraser>().Single();
+
+        (await eraser.EraseAsync(ViewsSchool.School, ViewsSchool.Amelia, default)).Should().BeGreaterThan(0);
+
+        (await ClaimsAsync()).Query<TableEntity>(e => e.PartitionKey == ViewsSchool.School).Should().NotContain(e => e.GetString("Upn") == ViewsSchool.Amelia);
+    }
+
+    [GeneratedRegex("href=\"https?://[^/\"]+(?<path>/views/[^\"]+)\"")]
+    private static partial Regex LinkPattern();
+}
