@@ -39,6 +39,12 @@ public sealed class PlanAudit(TableStorage storage, TimeProvider time)
             ["TermId"] = termId,
             ["PupilRef"] = PupilRef(schoolId, upn),
         });
+        if (upns.Count == 1)
+        {
+            // One pupil (a plan card, a parent's page): a plain insert costs the table less than a one-row transaction.
+            await table.AddEntityAsync(rows.Single(), cancellationToken);
+            return;
+        }
         await table.SubmitInBatchesAsync(rows.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r)), parallelism: 1, cancellationToken);
     }
 

@@ -30,6 +30,15 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access, Plan
         return row.HasValue ? [.. ToContacts(row.Value!).Where(c => !c.IsArchived)] : [];
     }
 
+    /// <summary>A pupil with their current contacts, from the one row that holds both; null when there is no such pupil.</summary>
+    public async Task<PupilWithContacts?> GetPupilWithContactsAsync(RosterReader reader, string schoolId, string upn, CancellationToken cancellationToken)
+    {
+        await access.EnsureCanReadAsync(reader, new RosterScope.OnePupil(schoolId, upn), RosterData.Roster, cancellationToken);
+        var table = await storage.GetTableAsync(PupilsTable, cancellationToken);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, upn, cancellationToken: cancellationToken);
+        return row.HasValue ? new PupilWithContacts(ToPupil(row.Value!), [.. ToContacts(row.Value!).Where(c => !c.IsArchived)]) : null;
+    }
+
     /// <summary>
     /// A class's current pupils with their current contacts: one query, since contacts live in
     /// their pupil's row. The class is the first test in the filter: most rows fail it at once.

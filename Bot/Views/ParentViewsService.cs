@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Caching.Memory;
 using SendPlans.Bot.ParentLinks;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Terms;
@@ -27,8 +28,12 @@ public sealed class ParentViewsService(
     RosterStore roster,
     SchoolCalendarStore calendar,
     ParentViewsStore store,
+    IMemoryCache cache,
     TimeProvider time)
 {
+    /// <summary>How long a term or a school's settings may be a little out of date on a parent's page.</summary>
+    public static readonly TimeSpan CacheFor = TimeSpan.FromMinutes(1);
+
     public const string LinkField = "link";
 
     /// <summary>The link stops working a week after the deadline: late views still reach the meeting notes.</summary>
@@ -54,34 +59,50 @@ public sealed class ParentViewsService(
     /// <summary>Null when the link names a pupil, contact or term the school does not have (or a contact without parental responsibility).</summary>
     public async Task<ViewsSubject?> FindAsync(ParentLink link, CancellationToken cancellationToken)
     {
-        // The reads that do not depend on each other go together: a parent's page waits for
-        // two storage round trips, not seven one after another.
-        var pupilRead = roster.GetPupilAsync(Reader, link.SchoolId, link.PupilId, cancellationToken);
-        var contactsRead = roster.GetContactsAsync(Reader, link.SchoolId, link.PupilId, cancellationToken);
-        var termRead = FindTermAsync(link.SchoolId, link.TermId, cancellationToken);
+        // A parent's page waits for two storage round trips, not seven one after another: the
+        // pupil row (which holds the contacts) and the stored views together, then the plan with
+        // its audit. Terms and settings change a few times a year, so they are cached briefly.
+        var pupilRead = roster.GetPupilWithContactsAsync(Reader, link.SchoolId, link.PupilId, cancellationToken);
         var viewsRead = store.GetAsync(link.SchoolId, link.TermId, link.PupilId, link.ContactId, cancellationToken);
-        var settingsRead = calendar.GetSettingsAsync(link.SchoolId, cancellationToken);
-        await Task.WhenAll(pupilRead, contactsRead, termRead, viewsRead, settingsRead);
+        var termRead = FindTermAsync(link.SchoolId, link.TermId, cancellationToken);
+        var settingsRead = SettingsAsync(link.SchoolId, cancellationToken);
+        await Task.WhenAll(pupilRead, viewsRead, termRead, settingsRead);
 
         var pupil = await pupilRead;
-        var contact = (await contactsRead).FirstOrDefault(c => ContactId(c) == link.ContactId);
+        var contact = pupil?.Contacts.FirstOrDefault(c => ContactId(c) == link.ContactId);
         var term = await termRead;
-        if (pupil is null || pupil.IsArchived || contact is null || !contact.ParentalResponsibility || term is null)
+        if (pupil is null || pupil.Pupil.IsArchived || contact is null || !contact.ParentalResponsibility || term is null)
         {
             return null;
         }
         // The plan is read (and its read audited) only for a link that names a real parent.
         var plan = await roster.GetPlanAsync(Reader, link.SchoolId, link.TermId, link.PupilId, cancellationToken);
-        return new ViewsSubject(link, pupil, contact, term, plan, await viewsRead, CanChange(term, await settingsRead));
+        return new ViewsSubject(link, pupil.Pupil, contact, term, plan, await viewsRead, CanChange(term, await settingsRead));
     }
 
-    /// <summary>A term by its id ("2026-27-autumn"), or null.</summary>
+    /// <summary>A term by its id ("2026-27-autumn"), or null; from a cache that forgets after <see cref="CacheFor"/>.</summary>
     public async Task<Term?> FindTermAsync(string schoolId, string termId, CancellationToken cancellationToken)
     {
         var dash = termId.LastIndexOf('-');
-        var terms = dash > 0 ? await calendar.GetTermsAsync(schoolId, termId[..dash], cancellationToken) : [];
-        return terms.FirstOrDefault(t => t.Id == termId);
+        if (dash <= 0)
+        {
+            return null;
+        }
+        var year = termId[..dash];
+        var terms = await cache.GetOrCreateAsync(("views-terms", schoolId, year), entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = CacheFor;
+            return calendar.GetTermsAsync(schoolId, year, cancellationToken);
+        });
+        return terms!.FirstOrDefault(t => t.Id == termId);
     }
+
+    private async Task<SchoolSettings?> SettingsAsync(string schoolId, CancellationToken cancellationToken) =>
+        await cache.GetOrCreateAsync(("views-settings", schoolId), entry =>
+        {
+            entry.AbsoluteExpirationRelativeToNow = CacheFor;
+            return calendar.GetSettingsAsync(schoolId, cancellationToken);
+        });
 
     /// <summary>Keeps only the card's own inputs, trimmed and cut to length; anything else sent is dropped.</summary>
     public static Dictionary<string, string> Clean(ViewsSubject subject, JsonObject raw)

@@ -52,7 +52,10 @@ internal static class Bench
         {
             (await http.GetAsync($"/views/{token}")).EnsureSuccessStatusCode();
         }
+        var storagePort = new Uri(storage.Split(';').First(p => p.StartsWith("TableEndpoint=", StringComparison.Ordinal))["TableEndpoint=".Length..]).Port;
+        using var meters = new ServerMeters(storagePort);
         var latencies = new List<double>();
+        meters.Recording = true;
         var started = Stopwatch.StartNew();
         var requests = new List<Task>();
         var total = seconds * rate;
@@ -73,7 +76,9 @@ internal static class Bench
             }));
         }
         await Task.WhenAll(requests);
+        meters.Recording = false;
         Console.WriteLine($"form page GET at {rate}/s for {seconds} s: {latencies.Count} requests, p50 {P(latencies, 50):F2} ms, p99 {P(latencies, 99):F2} ms, max {latencies.Max():F2} ms (client-measured over loopback, includes the client)");
+        Console.WriteLine($"form page GET, server time (Kestrel's http.server.request.duration): p50 {P(meters.Server, 50):F2} ms, p99 {P(meters.Server, 99):F2} ms; storage requests per page {(double)meters.StorageRequests / latencies.Count:F2}");
 
         // 2. First render in Chromium: a fresh context each time, so nothing is cached.
         using var playwright = await Playwright.CreateAsync();
@@ -143,6 +148,59 @@ internal static class Bench
         ]), default);
         var contact = (await roster.GetContactsAsync(reader, "oak", "P823204124001", default)).First(c => c.ParentalResponsibility);
         return services.GetRequiredService<ParentViewsService>().CreateLink(contact, term)!;
+    }
+
+    /// <summary>
+    /// The bot's own figures, read from .NET's built-in meters: Kestrel's request duration for
+    /// the form route (time inside the server), and the HTTP requests the Azure SDK makes to Azurite.
+    /// </summary>
+    private sealed class ServerMeters : IDisposable
+    {
+        private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
+
+        public ServerMeters(int storagePort)
+        {
+            _listener.InstrumentPublished = (instrument, listener) =>
+            {
+                if (instrument.Name is "http.server.request.duration" or "http.client.request.duration")
+                {
+                    listener.EnableMeasurementEvents(instrument);
+                }
+            };
+            _listener.SetMeasurementEventCallback<double>((instrument, seconds, tags, _) =>
+            {
+                if (!Recording)
+                {
+                    return;
+                }
+                string? route = null;
+                int? port = null;
+                foreach (var tag in tags)
+                {
+                    if (tag.Key == "http.route") route = tag.Value as string;
+                    if (tag.Key == "server.port") port = tag.Value as int?;
+                }
+                if (instrument.Name == "http.server.request.duration" && route == "/views/{token}")
+                {
+                    lock (Server) { Server.Add(seconds * 1000); }
+                }
+                else if (instrument.Name == "http.client.request.duration" && port == storagePort)
+                {
+                    Interlocked.Increment(ref _storageRequests);
+                }
+            });
+            _listener.Start();
+        }
+
+        private long _storageRequests;
+
+        public volatile bool Recording;
+
+        public List<double> Server { get; } = [];
+
+        public long StorageRequests => Interlocked.Read(ref _storageRequests);
+
+        public void Dispose() => _listener.Dispose();
     }
 
     static double P(List<double> values, int percentile)
