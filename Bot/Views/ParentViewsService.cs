@@ -59,14 +59,17 @@ public sealed class ParentViewsService(
     /// <summary>Null when the link names a pupil, contact or term the school does not have (or a contact without parental responsibility).</summary>
     public async Task<ViewsSubject?> FindAsync(ParentLink link, CancellationToken cancellationToken)
     {
-        // A parent's page waits for two storage round trips, not seven one after another: the
-        // pupil row (which holds the contacts) and the stored views together, then the plan with
-        // its audit. Terms and settings change a few times a year, so they are cached briefly.
+        // A parent's page waits for two storage round trips: the pupil row (which holds the
+        // contacts), the stored views and the plan together, then the plan read's audit row.
+        // Terms and settings change a few times a year, so they are cached briefly. A signed link
+        // cannot be made up, so the plan is read only for a parent the school gave a link to; if
+        // the pupil or contact is gone since, the read is still audited, and nothing is shown.
         var pupilRead = roster.GetPupilWithContactsAsync(Reader, link.SchoolId, link.PupilId, cancellationToken);
         var viewsRead = store.GetAsync(link.SchoolId, link.TermId, link.PupilId, link.ContactId, cancellationToken);
+        var planRead = roster.GetPlanAsync(Reader, link.SchoolId, link.TermId, link.PupilId, cancellationToken);
         var termRead = FindTermAsync(link.SchoolId, link.TermId, cancellationToken);
         var settingsRead = SettingsAsync(link.SchoolId, cancellationToken);
-        await Task.WhenAll(pupilRead, viewsRead, termRead, settingsRead);
+        await Task.WhenAll(pupilRead, viewsRead, planRead, termRead, settingsRead);
 
         var pupil = await pupilRead;
         var contact = pupil?.Contacts.FirstOrDefault(c => ContactId(c) == link.ContactId);
@@ -75,9 +78,7 @@ public sealed class ParentViewsService(
         {
             return null;
         }
-        // The plan is read (and its read audited) only for a link that names a real parent.
-        var plan = await roster.GetPlanAsync(Reader, link.SchoolId, link.TermId, link.PupilId, cancellationToken);
-        return new ViewsSubject(link, pupil.Pupil, contact, term, plan, await viewsRead, CanChange(term, await settingsRead));
+        return new ViewsSubject(link, pupil.Pupil, contact, term, await planRead, await viewsRead, CanChange(term, await settingsRead));
     }
 
     /// <summary>A term by its id ("2026-27-autumn"), or null; from a cache that forgets after <see cref="CacheFor"/>.</summary>
