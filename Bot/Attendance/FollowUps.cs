@@ -231,21 +231,5 @@ public sealed class FollowUpStore(TableStorage storage)
 }
 
 /// <summary>Erasure reaches the follow-ups, the attendance records and the moderation rows of the pupil.</summary>
-public sealed class AttendancePupilEraser(TableStorage storage) : IPupilDataEraser
-{
-    public async Task<int> EraseAsync(string schoolId, string upn, CancellationToken cancellationToken)
-    {
-        var deleted = 0;
-        foreach (var name in new[] { FollowUpStore.Table, AttendanceStore.Table, ModerationService.Table })
-        {
-            var table = await storage.GetTableAsync(name, cancellationToken);
-            var rows = await table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and Upn eq {upn}"), ["PartitionKey", "RowKey"], cancellationToken);
-            foreach (var row in rows)
-            {
-                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
-                deleted++;
-            }
-        }
-        return deleted;
-    }
-}
+public sealed class AttendancePupilEraser(TableStorage storage)
+    : UpnColumnEraser(storage, FollowUpStore.Table, AttendanceStore.Table, ModerationService.Table);

@@ -188,16 +188,4 @@ public sealed class MeetingStore(TableStorage storage)
 }
 
 /// <summary>Erasure reaches the meetings: every term's meeting row of the pupil goes.</summary>
-public sealed class MeetingEraser(TableStorage storage) : IPupilDataEraser
-{
-    public async Task<int> EraseAsync(string schoolId, string upn, CancellationToken cancellationToken)
-    {
-        var table = await storage.GetTableAsync(MeetingStore.Table, cancellationToken);
-        var rows = await table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and Upn eq {upn}"), ["PartitionKey", "RowKey"], cancellationToken);
-        foreach (var row in rows)
-        {
-            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
-        }
-        return rows.Count;
-    }
-}
+public sealed class MeetingEraser(TableStorage storage) : UpnColumnEraser(storage, MeetingStore.Table);

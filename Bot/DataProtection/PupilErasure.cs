@@ -14,6 +14,29 @@ public interface IPupilDataEraser
     Task<int> EraseAsync(string schoolId, string upn, CancellationToken cancellationToken);
 }
 
+/// <summary>
+/// The eraser of features whose rows sit in the school's partition with the pupil's UPN in a
+/// <c>Upn</c> column: every such row of each of its tables goes.
+/// </summary>
+public abstract class UpnColumnEraser(TableStorage storage, params string[] tables) : IPupilDataEraser
+{
+    public async Task<int> EraseAsync(string schoolId, string upn, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        foreach (var name in tables)
+        {
+            var table = await storage.GetTableAsync(name, cancellationToken);
+            var rows = await table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and Upn eq {upn}"), ["PartitionKey", "RowKey"], cancellationToken);
+            foreach (var row in rows)
+            {
+                await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+}
+
 /// <summary>The roster's own records of a pupil: the pupil row (with its contacts) and every plan.</summary>
 public sealed class RosterPupilEraser(TableStorage storage) : IPupilDataEraser
 {

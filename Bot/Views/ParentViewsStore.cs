@@ -98,16 +98,4 @@ public sealed class ParentViewsStore(TableStorage storage, TimeProvider time)
 }
 
 /// <summary>Erasure reaches the parents' views too.</summary>
-public sealed class ParentViewsEraser(TableStorage storage) : IPupilDataEraser
-{
-    public async Task<int> EraseAsync(string schoolId, string upn, CancellationToken cancellationToken)
-    {
-        var table = await storage.GetTableAsync(ParentViewsStore.Table, cancellationToken);
-        var rows = await table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and Upn eq {upn}"), ["PartitionKey", "RowKey"], cancellationToken);
-        foreach (var row in rows)
-        {
-            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
-        }
-        return rows.Count;
-    }
-}
+public sealed class ParentViewsEraser(TableStorage storage) : UpnColumnEraser(storage, ParentViewsStore.Table);

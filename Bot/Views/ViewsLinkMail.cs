@@ -3,6 +3,7 @@ using System.Net;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
 using SendPlans.Bot.Booking;
+using SendPlans.Bot.DataProtection;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Terms;
 using SendPlans.Cards.Views;
@@ -124,16 +125,4 @@ public sealed class ViewsLinkMailJob(
 }
 
 /// <summary>Erasure reaches the record of which parents were mailed their link.</summary>
-public sealed class ViewsLinkMailEraser(TableStorage storage) : Bot.DataProtection.IPupilDataEraser
-{
-    public async Task<int> EraseAsync(string schoolId, string upn, CancellationToken cancellationToken)
-    {
-        var table = await storage.GetTableAsync(ViewsLinkMailJob.Table, cancellationToken);
-        var rows = await table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and Upn eq {upn}"), ["PartitionKey", "RowKey"], cancellationToken);
-        foreach (var row in rows)
-        {
-            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, cancellationToken: cancellationToken);
-        }
-        return rows.Count;
-    }
-}
+public sealed class ViewsLinkMailEraser(TableStorage storage) : UpnColumnEraser(storage, ViewsLinkMailJob.Table);
