@@ -15,7 +15,10 @@ public sealed record ViewsSubject(ParentLink Link, Pupil Pupil, Contact Contact,
     /// <summary>The card's input, carrying the link token back with the Action.Execute.</summary>
     public ParentViewsCardInput CardInput(string token) =>
         new(Pupil.LegalForename, Term.Deadline, Targets, Views?.Answers ?? new Dictionary<string, string>(),
-            new JsonObject { [ParentViewsService.LinkField] = token }, CanChange);
+            new JsonObject { [ParentViewsService.LinkField] = token }, CanChange)
+        {
+            Agreed = Plan?.Agreed is { } agreed ? new ParentAgreedInput(agreed.Targets, agreed.Notes) : null,
+        };
 }
 
 /// <summary>

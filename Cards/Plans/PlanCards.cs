@@ -22,7 +22,14 @@ public sealed record PlanCardInput(
     IReadOnlyList<ParentViewsSummary> ParentViews,
     IReadOnlyList<(string Question, string Answer)>? PupilVoice,
     JsonObject ActionData,
-    string? Notice = null);
+    string? Notice = null)
+{
+    /// <summary>What was agreed at the meeting, once recorded.</summary>
+    public AgreedSummary? Agreed { get; init; }
+
+    /// <summary>True once the meeting has started: shows "Record what we agreed".</summary>
+    public bool CanRecordAgreed { get; init; }
+}
 
 /// <summary>The input ids of the plan card.</summary>
 public static class PlanFields
@@ -70,6 +77,12 @@ public static class PlanCards
         }
         body.Add(Section("Pupil's voice"));
         body.Add(input.PupilVoice is { Count: > 0 } voice ? Facts(voice) : Missing("Not captured yet."));
+        if (input.Agreed is { } agreed)
+        {
+            body.Add(Section("What we agreed"));
+            body.Add(TextBlock.Subtle($"Recorded {agreed.RecordedOn} (version {agreed.Revision}); parents who asked were emailed."));
+            body.Add(Facts([.. agreed.Targets.Select((t, i) => ($"Target {i + 1}", t)), .. string.IsNullOrEmpty(agreed.Notes) ? [] : new[] { ("Notes", agreed.Notes) }]));
+        }
         body.Add(Section($"Targets ({input.Targets.Count} of 2 to 4)"));
         for (var i = 0; i < PlanFields.Slots; i++)
         {
@@ -90,6 +103,9 @@ public static class PlanCards
             [
                 new ExecuteAction(PlanFields.SaveVerb) { Title = "Save targets", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "auto", Style = "positive" },
                 new ExecuteAction(PlanFields.VoiceVerb) { Title = "Capture pupil's voice", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "none" },
+                .. input.CanRecordAgreed
+                    ? new CardAction[] { new ExecuteAction(AgreedFields.OpenVerb) { Title = "Record what we agreed", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "none" } }
+                    : [],
             ],
             FallbackText = $"Plan for {input.PupilName}",
         };
