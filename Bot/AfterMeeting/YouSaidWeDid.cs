@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Terms;
 using SendPlans.Bot.Views;
@@ -35,9 +36,19 @@ public static class YouSaidWeDid
             .ToList();
         var items = rows.Where(r => r.Asked.Count > 0 && r.Agreed is not null)
             .OrderBy(r => r.Year.Order).ThenBy(r => r.Pupil.Upn, StringComparer.Ordinal)
-            .Select(r => new YouSaidWeDidItem(r.Year.DisplayName, Cut(string.Join(" / ", r.Asked)), [.. r.Agreed!.Targets.Select(Cut)]))
+            .Select(r => new YouSaidWeDidItem(r.Year.DisplayName, Cut(Anonymise(string.Join(" / ", r.Asked), r.Pupil)), [.. r.Agreed!.Targets.Select(t => Cut(Anonymise(t, r.Pupil)))]))
             .ToList();
         return new YouSaidWeDidInput(schoolName, termTitle, years, [.. items.Take(MaxItems)], Math.Max(0, items.Count - MaxItems));
+    }
+
+    /// <summary>The pupil's own names become "[name]": the summary may be shown in a meeting.</summary>
+    public static string Anonymise(string text, Pupil pupil)
+    {
+        foreach (var name in new[] { pupil.LegalForename, pupil.LegalSurname }.Where(n => n.Length > 1))
+        {
+            text = Regex.Replace(text, $@"\b{Regex.Escape(name)}\b", "[name]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        }
+        return text;
     }
 
     private static string Cut(string text)

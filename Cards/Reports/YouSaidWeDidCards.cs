@@ -24,7 +24,7 @@ public static class YouSaidWeDidCards
             TextBlock.Subtle(input.TermTitle),
             new TextBlock("Counted per pupil on the SEN register: a pupil counts once however many parents answered. \"Asked\" means a parent wrote what they would like school to work on; \"agreed\" means the teacher then recorded what was agreed at the meeting."),
             new Table(
-                [new TableColumn(3), new TableColumn(2), new TableColumn(2), new TableColumn(2), new TableColumn(2), new TableColumn(2)],
+                [new TableColumn(4), new TableColumn(3), new TableColumn(3), new TableColumn(3), new TableColumn(3), new TableColumn(3)],
                 [
                     Row(true, "Year", "Pupils", "Views", "Worries", "Asked", "Agreed"),
                     .. input.Years.Select(y => Row(false, y.YearGroup, N(y.Pupils), N(y.ViewsGiven), N(y.Worries), N(y.Requests), N(y.RequestsAgreed))),
