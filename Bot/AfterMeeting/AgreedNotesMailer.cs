@@ -18,13 +18,21 @@ namespace SendPlans.Bot.AfterMeeting;
 /// Graph has no idempotency key for mail, so each send is first claimed with an add-if-absent
 /// row (table AgreedMail, row "{term}|{upn}|{contact}|{version}"): a retried save, or two
 /// instances saving at once, send once. A failed send releases its claim so the next save
-/// retries it. The message id is derived the same way, so the local outbox also stores it once.
+/// retries it; a claim left "sending" by a process that died is taken over after ten minutes.
+/// The message id is derived the same way, so the local outbox also stores it once.
 /// </summary>
 public sealed class AgreedNotesMailer(
     TableStorage storage, IParentMailer mailer, RosterStore roster, ParentViewsStore views, SchoolCalendarStore calendar,
     TimeProvider time, ILogger<AgreedNotesMailer> logger)
 {
     public const string Table = "AgreedMail";
+
+    /// <summary>How long a claim may stay "sending" before another save takes it over.</summary>
+    public static readonly TimeSpan StaleClaim = TimeSpan.FromMinutes(10);
+
+    private const string StateColumn = "State";
+    private const string Sending = "sending";
+    private const string Sent = "sent";
 
     private static readonly RosterReader Reader = RosterReader.System("agreed notes mail");
     private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
@@ -57,8 +65,7 @@ public sealed class AgreedNotesMailer(
                 continue;
             }
             var key = ClaimKey(termId, pupil.Upn, contactId, agreed.Revision);
-            var claim = new TableEntity(pupil.SchoolId, key) { ["Upn"] = pupil.Upn, ["ClaimedAt"] = time.GetUtcNow() };
-            if (!await table.AddIfAbsentAsync(claim, cancellationToken))
+            if (!await ClaimAsync(table, pupil, key, cancellationToken))
             {
                 continue;
             }
@@ -70,6 +77,7 @@ public sealed class AgreedNotesMailer(
             try
             {
                 await mailer.SendAsync(message, cancellationToken);
+                await table.UpdateEntityAsync(new TableEntity(pupil.SchoolId, key) { [StateColumn] = Sent }, ETag.All, TableUpdateMode.Merge, CancellationToken.None);
                 sent++;
             }
             catch (Exception e) when (e is not OperationCanceledException)
@@ -105,6 +113,36 @@ public sealed class AgreedNotesMailer(
             .Append("<p>").Append(E(ParentViewsText.Get("AgreedMailEnd", English))).Append("</p>")
             .Append("<p>").Append(E(ParentViewsText.Format("AgreedMailSignOff", English, school))).Append("</p>");
         return html.ToString();
+    }
+
+    /// <summary>
+    /// Add-if-absent: only one save (or instance) gets the claim. A claim still "sending" after
+    /// <see cref="StaleClaim"/> is from a process that died before sending, so it is taken over
+    /// with its ETag (again only one wins). The price: a process that died after sending but
+    /// before marking the claim sent gives a second email, if the notes are saved again.
+    /// </summary>
+    private async Task<bool> ClaimAsync(TableClient table, Pupil pupil, string key, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var claim = new TableEntity(pupil.SchoolId, key) { ["Upn"] = pupil.Upn, ["ClaimedAt"] = now, [StateColumn] = Sending };
+        if (await table.AddIfAbsentAsync(claim, cancellationToken))
+        {
+            return true;
+        }
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(pupil.SchoolId, key, cancellationToken: cancellationToken);
+        if (!existing.HasValue || existing.Value!.GetString(StateColumn) != Sending || existing.Value.GetDateTimeOffset("ClaimedAt") > now - StaleClaim)
+        {
+            return false;
+        }
+        try
+        {
+            await table.UpdateEntityAsync(claim, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
+        }
     }
 
     private static async Task<bool> HadEarlierAsync(TableClient table, string schoolId, string termId, string upn, string contactId, int revision, CancellationToken cancellationToken)

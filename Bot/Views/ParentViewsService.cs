@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SendPlans.Bot.AfterMeeting;
 using SendPlans.Bot.ParentLinks;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Terms;
@@ -30,6 +31,7 @@ public sealed class ParentViewsService(
     RosterStore roster,
     SchoolCalendarStore calendar,
     ParentViewsStore store,
+    AgreedNotesMailer agreedMail,
     TimeProvider time)
 {
     public const string LinkField = "link";
@@ -123,6 +125,11 @@ public sealed class ParentViewsService(
         }
         var link = subject.Link;
         var (views, _) = await store.SaveAsync(new ParentViews(link.SchoolId, link.TermId, link.PupilId, link.ContactId, Clean(subject, raw)), cancellationToken);
+        if (subject.Plan?.Agreed is { } agreed && views.Answers.GetValueOrDefault(ParentViewsFields.EmailConsent) == "true")
+        {
+            // Asked for the notes after they were recorded: this parent gets the current version, once.
+            await agreedMail.SendAsync(subject.Pupil, link.TermId, agreed, cancellationToken);
+        }
         return subject with { Views = views };
     }
 

@@ -133,6 +133,14 @@ public sealed class AfterMeetingTests(ViewsSchool school) : IClassFixture<ViewsS
         var page = await http.GetStringAsync($"/views/{link}");
         page.Should().Contain("What we agreed").And.Contain("Step 1: Oliver will wait for his turn in a game.")
             .And.Contain("Oliver will have lunch in the quiet room on Mondays.").And.Contain("\"id\":\"agreed\"");
+
+        // The father asks for the notes by email afterwards (twice): he gets the current version once.
+        for (var i = 0; i < 2; i++)
+        {
+            await AfterMeeting.InvokeAsync(school, "views/submit", AfterMeeting.NadiaRahman, new JsonObject { ["link"] = link, ["emailConsent"] = "true", ["worries"] = "Lunch" });
+        }
+        var mail = await AfterMeeting.MailAsync(school, AfterMeeting.OliversFather);
+        mail.Should().ContainSingle().Which.HtmlBody.Should().Contain("Oliver will have lunch in the quiet room on Mondays.");
     }
 
     [Fact]
