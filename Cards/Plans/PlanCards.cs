@@ -77,11 +77,32 @@ public static class PlanCards
         }
         body.Add(Section("Pupil's voice"));
         body.Add(input.PupilVoice is { Count: > 0 } voice ? Facts(voice) : Missing("Not captured yet."));
-        if (input.Agreed is { } agreed)
+        if (input.Agreed is not null || input.CanRecordAgreed)
         {
             body.Add(Section("What we agreed"));
-            body.Add(TextBlock.Subtle($"Recorded {agreed.RecordedOn} (version {agreed.Revision}); parents who asked were emailed."));
-            body.Add(Facts([.. agreed.Targets.Select((t, i) => ($"Target {i + 1}", t)), .. string.IsNullOrEmpty(agreed.Notes) ? [] : new[] { ("Notes", agreed.Notes) }]));
+            if (input.Agreed is { } agreed)
+            {
+                body.Add(TextBlock.Subtle($"Recorded {agreed.RecordedOn} (version {agreed.Revision}); parents who asked were emailed."));
+                body.AddRange(agreed.Targets.Select((t, i) => new TextBlock($"{i + 1}. {t}") { Spacing = Spacing.Small }));
+                if (!string.IsNullOrEmpty(agreed.Notes))
+                {
+                    body.Add(new TextBlock("Notes") { Weight = TextWeight.Bolder, Spacing = Spacing.Medium });
+                    body.Add(new TextBlock(agreed.Notes));
+                }
+            }
+            else
+            {
+                body.Add(Missing("Not recorded yet. After the meeting, write down what you agreed: parents who asked get it by email."));
+            }
+            if (input.CanRecordAgreed)
+            {
+                body.Add(new ActionSet([new ExecuteAction(AgreedFields.OpenVerb)
+                {
+                    Title = input.Agreed is null ? "Record what we agreed" : "Change what we agreed",
+                    Data = (JsonObject)input.ActionData.DeepClone(),
+                    AssociatedInputs = "none",
+                }]));
+            }
         }
         body.Add(Section($"Targets ({input.Targets.Count} of 2 to 4)"));
         for (var i = 0; i < PlanFields.Slots; i++)
@@ -103,9 +124,6 @@ public static class PlanCards
             [
                 new ExecuteAction(PlanFields.SaveVerb) { Title = "Save targets", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "auto", Style = "positive" },
                 new ExecuteAction(PlanFields.VoiceVerb) { Title = "Capture pupil's voice", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "none" },
-                .. input.CanRecordAgreed
-                    ? new CardAction[] { new ExecuteAction(AgreedFields.OpenVerb) { Title = "Record what we agreed", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "none" } }
-                    : [],
             ],
             FallbackText = $"Plan for {input.PupilName}",
         };

@@ -88,7 +88,7 @@ public sealed class AfterMeetingTests(ViewsSchool school) : IClassFixture<ViewsS
             AfterMeeting.InvokeAsync(school, "agreed/save", AfterMeeting.TomEllis, (JsonObject)data.DeepClone()));
 
         var card = first["value"]!.ToJsonString();
-        card.Should().Contain("What we agreed is saved (version 1). Emailed to 1 parent.").And.Contain("Record what we agreed");
+        card.Should().Contain("What we agreed is saved (version 1). Emailed to 1 parent.").And.Contain("Change what we agreed").And.Contain("agreed/open");
         var plan = await AfterMeeting.PlanAsync(school, ViewsSchool.Amelia, term);
         plan!.Agreed!.Revision.Should().Be(1);
         plan.Agreed.Targets.Should().Equal("Amelia will point to her help card when she is stuck.", "Amelia will read a short book with an adult.");
