@@ -144,6 +144,21 @@ public sealed class AfterMeetingTests(ViewsSchool school) : IClassFixture<ViewsS
     }
 
     [Fact]
+    public async Task PlanFor_MeetingHasStarted_CardOffersWhatWeAgreed()
+    {
+        await AfterMeeting.MeetingAsync(school, ViewsSchool.Oliver, school.Open.Id, AfterMeeting.NadiaRahman, TimeSpan.FromHours(-2));
+        var activity = school.Bot.Activity(text: "plan for Oliver");
+        activity["from"]!["aadObjectId"] = AfterMeeting.NadiaRahman;
+        var before = school.Bot.Connector.Requests.Count;
+
+        (await school.Bot.PostActivityAsync(activity)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var card = (await school.Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>()
+            .Single(b => b["attachments"] is not null)["attachments"]![0]!["content"]!.ToJsonString();
+        card.Should().Contain("What we agreed").And.Contain("\"verb\":\"agreed/open\"");
+    }
+
+    [Fact]
     public async Task RecordAgreed_TeacherOfAnotherClass_RefusedAndNothingWritten()
     {
         var term = school.Past.Id;
