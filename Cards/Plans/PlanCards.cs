@@ -82,7 +82,7 @@ public static class PlanCards
             body.Add(Section("What we agreed"));
             if (input.Agreed is { } agreed)
             {
-                body.Add(TextBlock.Subtle($"Recorded {agreed.RecordedOn} (version {agreed.Revision}); parents who asked were emailed."));
+                body.Add(TextBlock.Subtle($"Recorded {agreed.RecordedOn} (version {agreed.Revision}). Parents who asked for email are sent each version once."));
                 body.AddRange(agreed.Targets.Select((t, i) => new TextBlock($"{i + 1}. {t}") { Spacing = Spacing.Small }));
                 if (!string.IsNullOrEmpty(agreed.Notes))
                 {
