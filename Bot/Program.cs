@@ -1,3 +1,4 @@
+using SendPlans.Bot.AfterMeeting;
 using SendPlans.Bot.Attendance;
 using SendPlans.Bot.Booking;
 using SendPlans.Bot.Cli;
@@ -18,6 +19,7 @@ builder.AddRoster();
 builder.AddBooking();
 builder.AddViews();
 builder.AddPlans();
+builder.AddAfterMeeting();
 builder.AddAttendance();
 builder.AddReports();
 builder.AddCommandLine(args);

@@ -1,4 +1,7 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using SendPlans.Bot.AfterMeeting;
+using SendPlans.Bot.Booking;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Terms;
 using SendPlans.Bot.Views;
@@ -13,7 +16,9 @@ namespace SendPlans.Bot.Plans;
 /// The teacher's plan card: "plan for Amelia" shows the targets with the parents' views and
 /// the pupil's voice; the card saves 2 to 4 targets and the pupil's voice on the plan.
 /// </summary>
-public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, SchoolCalendarStore calendar, ParentViewsStore views, ParentViewsService parentViews, QuestionBankStore banks, ILogger<PlansHandlers> logger)
+public sealed class PlansHandlers(
+    StaffDirectory staff, RosterStore roster, SchoolCalendarStore calendar, ParentViewsStore views, ParentViewsService parentViews,
+    MeetingStore meetings, QuestionBankStore banks, TimeProvider time, ILogger<PlansHandlers> logger)
 {
     private const string UpnField = "upn";
     private const string TermField = "term";
@@ -92,7 +97,7 @@ public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, Scho
         return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, "Pupil's voice saved.", cancellationToken)).ToJsonNode());
     }
 
-    private async Task ChangePlanAsync(RosterReader reader, Pupil pupil, string termId, Func<Plan, Plan> change, CancellationToken cancellationToken)
+    internal async Task ChangePlanAsync(RosterReader reader, Pupil pupil, string termId, Func<Plan, Plan> change, CancellationToken cancellationToken)
     {
         if (await roster.UpdatePlanAsync(reader, pupil.SchoolId, termId, pupil.Upn, change, cancellationToken) is null)
         {
@@ -100,7 +105,7 @@ public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, Scho
         }
     }
 
-    private async Task<AdaptiveCard> PlanCardAsync(RosterReader reader, Pupil pupil, string termId, string? notice, CancellationToken cancellationToken)
+    internal async Task<AdaptiveCard> PlanCardAsync(RosterReader reader, Pupil pupil, string termId, string? notice, CancellationToken cancellationToken)
     {
         var plan = await roster.GetPlanAsync(reader, pupil.SchoolId, termId, pupil.Upn, cancellationToken);
         var contacts = await roster.GetContactsAsync(reader, pupil.SchoolId, pupil.Upn, cancellationToken);
@@ -120,10 +125,15 @@ public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, Scho
             ? [.. (await banks.GetAsync(pupil.SchoolId, cancellationToken)).Questions.Select(q => (q.Id, q.Text)), (PupilVoiceFields.AdultNote, "Adult's note")]
             : PupilVoiceFields.Older;
         var voice = plan?.PupilVoice is { } v ? questions.Where(q => v.ContainsKey(q.Item1)).Select(q => (q.Item2, v[q.Item1])).ToList() : null;
+        var meeting = await meetings.GetAsync(pupil.SchoolId, termId, pupil.Upn, cancellationToken);
         return PlanCards.Plan(new PlanCardInput(
             $"{pupil.LegalForename} {pupil.LegalSurname}", pupil.YearGroup.DisplayName, termId,
             [.. targets.Select(t => new PlanTargetInput(t.AreaOfNeed ?? "", t.Text, t.HowSchoolHelps ?? "", t.HowWeKnow ?? ""))],
-            summaries, voice, Data(pupil, termId), notice));
+            summaries, voice, Data(pupil, termId), notice)
+        {
+            Agreed = plan?.Agreed is { } a ? new AgreedSummary(a.Targets, a.Notes, a.RecordedAt.ToString("d MMMM yyyy", CultureInfo.InvariantCulture), a.Revision) : null,
+            CanRecordAgreed = AfterMeetingHandlers.MayRecord(meeting, plan, time.GetUtcNow()),
+        });
     }
 
     private static IReadOnlyList<(string, string)> Summarise(IReadOnlyDictionary<string, string> answers, int targets) =>
@@ -136,7 +146,7 @@ public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, Scho
             .Where(f => answers.ContainsKey(f.Item1)).Select(f => (f.Item2, answers[f.Item1])),
     ];
 
-    private async Task<(RosterReader? Reader, Pupil? Pupil, string? TermId)> ResolveAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
+    internal async Task<(RosterReader? Reader, Pupil? Pupil, string? TermId)> ResolveAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
     {
         var member = await staff.FindByEntraIdAsync(context.Activity.From?.AadObjectId, cancellationToken);
         var upn = action.GetString(UpnField);
@@ -172,7 +182,7 @@ public sealed class PlansHandlers(StaffDirectory staff, RosterStore roster, Scho
 
     private static bool IsEarlyYears(Pupil pupil) => pupil.KeyStage is KeyStage.EYFS or KeyStage.KS1;
 
-    private static JsonObject Data(Pupil pupil, string termId) => new() { [UpnField] = pupil.Upn, [TermField] = termId };
+    internal static JsonObject Data(Pupil pupil, string termId) => new() { [UpnField] = pupil.Upn, [TermField] = termId };
 
     private static string? Field(AdaptiveCardAction action, string id) => action.GetString(id)?.Trim() is { Length: > 0 } v ? v : null;
 }

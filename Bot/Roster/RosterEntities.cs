@@ -94,6 +94,10 @@ internal static class RosterEntities
         {
             entity["PupilVoice"] = JsonSerializer.Serialize(new SortedDictionary<string, string>(voice.ToDictionary(), StringComparer.Ordinal), RosterJsonContext.Default.SortedDictionaryStringString);
         }
+        if (p.Agreed is { } agreed)
+        {
+            entity["Agreed"] = JsonSerializer.Serialize(new StoredAgreed([.. agreed.Targets], agreed.Notes, agreed.Revision, agreed.RecordedAt), RosterJsonContext.Default.StoredAgreed);
+        }
         return entity;
     }
 
@@ -117,6 +121,9 @@ internal static class RosterEntities
         Revision = e.GetInt32("Revision") ?? 0,
         ETag = e.ETag.ToString(),
         PupilVoice = e.GetString("PupilVoice") is { } voice ? JsonSerializer.Deserialize(voice, RosterJsonContext.Default.SortedDictionaryStringString) : null,
+        Agreed = e.GetString("Agreed") is { } json && JsonSerializer.Deserialize(json, RosterJsonContext.Default.StoredAgreed) is { } a
+            ? new AgreedNotes(a.Targets, a.Notes, a.Revision, a.At)
+            : null,
     };
 
     public static TableEntity ToEntity(StaffMember s, bool archived, DateTimeOffset? archivedAt, IReadOnlyList<YearGroup> yearGroupsLed) =>
@@ -160,8 +167,15 @@ internal sealed record StoredTarget(
     [JsonPropertyName("know")] public string? Know { get; init; }
 }
 
+internal sealed record StoredAgreed(
+    [property: JsonPropertyName("targets")] List<string> Targets,
+    [property: JsonPropertyName("notes")] string Notes,
+    [property: JsonPropertyName("revision")] int Revision,
+    [property: JsonPropertyName("at")] DateTimeOffset At);
+
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(List<StoredTarget>))]
 [JsonSerializable(typeof(SortedDictionary<string, string>))]
 [JsonSerializable(typeof(List<StoredContact>))]
+[JsonSerializable(typeof(StoredAgreed))]
 internal sealed partial class RosterJsonContext : JsonSerializerContext;

@@ -150,6 +150,19 @@ public sealed record PlanTarget(string Text)
     public string? Outcome { get; init; }
 }
 
+/// <summary>
+/// The targets and short notes agreed at the plan meeting, as the parents are told them.
+/// <paramref name="Revision"/> counts changes of the content only, so each version is mailed once.
+/// </summary>
+public sealed record AgreedNotes(IReadOnlyList<string> Targets, string Notes, int Revision, DateTimeOffset RecordedAt)
+{
+    public const int MaxTargetLength = 500;
+    public const int MaxNotesLength = 1000;
+
+    public bool SameContent(IReadOnlyList<string> targets, string notes) =>
+        Targets.SequenceEqual(targets, StringComparer.Ordinal) && string.Equals(Notes, notes, StringComparison.Ordinal);
+}
+
 /// <summary>A pupil's plan for one term: 2 to 4 targets once agreed.</summary>
 public sealed record Plan(string SchoolId, string Upn, string TermId, PlanStatus Status, IReadOnlyList<PlanTarget> Targets)
 {
@@ -162,6 +175,9 @@ public sealed record Plan(string SchoolId, string Upn, string TermId, PlanStatus
 
     /// <summary>The pupil's own views, by question id, captured before the meeting; null until then.</summary>
     public IReadOnlyDictionary<string, string>? PupilVoice { get; init; }
+
+    /// <summary>What was agreed with the parents at the meeting; null until the teacher records it.</summary>
+    public AgreedNotes? Agreed { get; init; }
 
     /// <summary>Null when the plan is consistent; a draft may have fewer targets while it is written.</summary>
     public string? Problem() =>

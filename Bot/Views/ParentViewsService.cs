@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Caching.Memory;
+using SendPlans.Bot.AfterMeeting;
 using SendPlans.Bot.ParentLinks;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Terms;
@@ -16,7 +17,10 @@ public sealed record ViewsSubject(ParentLink Link, Pupil Pupil, Contact Contact,
     /// <summary>The card's input, carrying the link token back with the Action.Execute.</summary>
     public ParentViewsCardInput CardInput(string token) =>
         new(Pupil.LegalForename, Term.Deadline, Targets, Views?.Answers ?? new Dictionary<string, string>(),
-            new JsonObject { [ParentViewsService.LinkField] = token }, CanChange);
+            new JsonObject { [ParentViewsService.LinkField] = token }, CanChange)
+        {
+            Agreed = Plan?.Agreed is { } agreed ? new ParentAgreedInput(agreed.Targets, agreed.Notes) : null,
+        };
 }
 
 /// <summary>
@@ -29,6 +33,7 @@ public sealed class ParentViewsService(
     SchoolCalendarStore calendar,
     ParentViewsStore store,
     IMemoryCache cache,
+    AgreedNotesMailer agreedMail,
     TimeProvider time)
 {
     /// <summary>How long a term or a school's settings may be a little out of date on a parent's page.</summary>
@@ -142,6 +147,11 @@ public sealed class ParentViewsService(
         }
         var link = subject.Link;
         var (views, _) = await store.SaveAsync(new ParentViews(link.SchoolId, link.TermId, link.PupilId, link.ContactId, Clean(subject, raw)), cancellationToken);
+        if (subject.Plan?.Agreed is { } agreed && views.Answers.GetValueOrDefault(ParentViewsFields.EmailConsent) == "true")
+        {
+            // Asked for the notes after they were recorded: this parent gets the current version, once.
+            await agreedMail.SendAsync(subject.Pupil, link.TermId, agreed, cancellationToken);
+        }
         return subject with { Views = views };
     }
 

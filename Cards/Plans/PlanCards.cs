@@ -22,7 +22,14 @@ public sealed record PlanCardInput(
     IReadOnlyList<ParentViewsSummary> ParentViews,
     IReadOnlyList<(string Question, string Answer)>? PupilVoice,
     JsonObject ActionData,
-    string? Notice = null);
+    string? Notice = null)
+{
+    /// <summary>What was agreed at the meeting, once recorded.</summary>
+    public AgreedSummary? Agreed { get; init; }
+
+    /// <summary>True once the meeting has started: shows "Record what we agreed".</summary>
+    public bool CanRecordAgreed { get; init; }
+}
 
 /// <summary>The input ids of the plan card.</summary>
 public static class PlanFields
@@ -70,6 +77,33 @@ public static class PlanCards
         }
         body.Add(Section("Pupil's voice"));
         body.Add(input.PupilVoice is { Count: > 0 } voice ? Facts(voice) : Missing("Not captured yet."));
+        if (input.Agreed is not null || input.CanRecordAgreed)
+        {
+            body.Add(Section("What we agreed"));
+            if (input.Agreed is { } agreed)
+            {
+                body.Add(TextBlock.Subtle($"Recorded {agreed.RecordedOn} (version {agreed.Revision}). Parents who asked for email are sent each version once."));
+                body.AddRange(agreed.Targets.Select((t, i) => new TextBlock($"{i + 1}. {t}") { Spacing = Spacing.Small }));
+                if (!string.IsNullOrEmpty(agreed.Notes))
+                {
+                    body.Add(new TextBlock("Notes") { Weight = TextWeight.Bolder, Spacing = Spacing.Medium });
+                    body.Add(new TextBlock(agreed.Notes));
+                }
+            }
+            else
+            {
+                body.Add(Missing("Not recorded yet. After the meeting, write down what you agreed: parents who asked get it by email."));
+            }
+            if (input.CanRecordAgreed)
+            {
+                body.Add(new ActionSet([new ExecuteAction(AgreedFields.OpenVerb)
+                {
+                    Title = input.Agreed is null ? "Record what we agreed" : "Change what we agreed",
+                    Data = (JsonObject)input.ActionData.DeepClone(),
+                    AssociatedInputs = "none",
+                }]));
+            }
+        }
         body.Add(Section($"Targets ({input.Targets.Count} of 2 to 4)"));
         for (var i = 0; i < PlanFields.Slots; i++)
         {

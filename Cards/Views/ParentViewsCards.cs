@@ -19,7 +19,14 @@ public sealed record ParentViewsCardInput(
     IReadOnlyDictionary<string, string> Answers,
     JsonObject ActionData,
     bool CanChange,
-    CultureInfo? Culture = null);
+    CultureInfo? Culture = null)
+{
+    /// <summary>What was agreed at the meeting, once the teacher has recorded it; shown read-only above the questions.</summary>
+    public ParentAgreedInput? Agreed { get; init; }
+}
+
+/// <summary>The agreed targets and notes, in the teacher's plain words.</summary>
+public sealed record ParentAgreedInput(IReadOnlyList<string> Targets, string Notes);
 
 /// <summary>The input ids of the parent views card: the keys of the stored answers.</summary>
 public static class ParentViewsFields
@@ -63,6 +70,10 @@ public static class ParentViewsCards
             new TextBlock(ParentViewsText.Get("Intro", c)),
             new TextBlock(ParentViewsText.Format("AnswerBy", c, input.AnswerBy.ToString("dddd d MMMM", c ?? CultureInfo.CurrentUICulture))) { Weight = TextWeight.Bolder },
         };
+        if (input.Agreed is { } agreed)
+        {
+            body.Insert(1, Agreed(input.PupilFirstName, agreed, c));
+        }
         for (var i = 0; i < input.Targets.Count; i++)
         {
             body.Add(TargetQuestions(i, input.Targets[i], input.Answers, c));
@@ -136,6 +147,23 @@ public static class ParentViewsCards
                 : null,
             FallbackText = ParentViewsText.Get("ThanksTitle", c),
         };
+    }
+
+    /// <summary>"What we agreed": read-only, above the questions, so a parent without email can read it with the form link.</summary>
+    private static Container Agreed(string pupil, ParentAgreedInput agreed, CultureInfo? c)
+    {
+        var items = new List<CardElement>
+        {
+            new TextBlock(ParentViewsText.Get("AgreedHeading", c)) { Size = TextSize.Medium, Weight = TextWeight.Bolder, Style = "heading" },
+            new TextBlock(ParentViewsText.Format("AgreedIntro", c, pupil)),
+        };
+        items.AddRange(agreed.Targets.Select((t, i) => new TextBlock(ParentViewsText.Format("AgreedStep", c, i + 1, t))));
+        if (!string.IsNullOrWhiteSpace(agreed.Notes))
+        {
+            items.Add(new TextBlock(ParentViewsText.Get("AgreedNotesHeading", c)) { Weight = TextWeight.Bolder, Spacing = Spacing.Medium });
+            items.Add(new TextBlock(agreed.Notes));
+        }
+        return new Container(items) { Id = "agreed", Style = ContainerStyle.Good, Spacing = Spacing.Large };
     }
 
     private static Container TargetQuestions(int i, ParentViewsTarget target, IReadOnlyDictionary<string, string> answers, CultureInfo? c) =>

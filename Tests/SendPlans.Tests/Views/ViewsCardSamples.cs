@@ -31,6 +31,10 @@ public static class ViewsCardSamples
         ["emailConsent"] = "true",
     };
 
+    public static ParentAgreedInput Agreed { get; } = new(
+        ["Sam will read a short book with a grown-up and talk about it.", "Sam will play a game with two friends at break, with an adult close by.", "Sam will tell an adult when he feels upset."],
+        "We talked about break times. Mrs Shah will set up a games club on Tuesdays and Thursdays. At home, you will read with Sam for ten minutes most days. We will talk again in February.");
+
     public static ParentViewsCardInput Input(IReadOnlyDictionary<string, string>? answers = null, bool canChange = true) =>
         new("Sam", new DateOnly(2026, 12, 11), Targets, answers ?? new Dictionary<string, string>(),
             new JsonObject { ["link"] = "sample" }, canChange, CultureInfo.GetCultureInfo("en-GB"));
@@ -41,11 +45,24 @@ public static class ViewsCardSamples
         ("parent-views-answered", ParentViewsCards.Views(Input(Answers))),
         ("parent-views-closed", ParentViewsCards.Views(Input(Answers, canChange: false))),
         ("parent-views-thanks", ParentViewsCards.Thanks(Input(Answers))),
+        ("parent-views-agreed", ParentViewsCards.Views(Input(Answers, canChange: false) with { Agreed = Agreed })),
         ("plan-teacher", PlanCards.Plan(new PlanCardInput("Sam Carter", "Year 3", "2026-27-autumn",
             [.. Targets.Select(t => new PlanTargetInput(t.AreaOfNeed, t.Target, t.HowSchoolHelps, t.HowWeKnow))],
             [new("Mother", [("Target 1", "yes: He likes books about animals."), ("Worries", "Break times."), ("Interpreter", "true")]), new("Father", null) { FillInData = new JsonObject { ["link"] = "sample" } }],
             [("What I'm good at", "Drawing dinosaurs"), ("What I find hard", "Writing long bits")],
             new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }, "Targets saved."))),
+        ("plan-teacher-agreed", PlanCards.Plan(new PlanCardInput("Sam Carter", "Year 3", "2026-27-autumn",
+            [.. Agreed.Targets.Select((t, i) => new PlanTargetInput(Targets[i].AreaOfNeed, t, Targets[i].HowSchoolHelps, Targets[i].HowWeKnow))],
+            [new("Mother", [("Worries", "Break times."), ("Work on", "Making friends."), ("Notes by email", "true")])],
+            [("What I'm good at", "Drawing dinosaurs")],
+            new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }, "What we agreed is saved (version 1). Emailed to 1 parent.")
+        {
+            Agreed = new AgreedSummary(Agreed.Targets, Agreed.Notes, "25 November 2026", 1),
+            CanRecordAgreed = true,
+        })),
+        ("plan-agreed-record", AgreedCards.Record(new AgreedCardInput("Sam Carter", "2026-27-autumn", [.. Targets.Select(t => t.Target)], null,
+            [new AgreedRecipient("Mother", ByEmail: true), new AgreedRecipient("Father", ByEmail: false)],
+            new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }))),
         ("plan-teacher-nothing-yet", PlanCards.Plan(new PlanCardInput("Sam Carter", "Year 3", "2026-27-autumn", [], [], null,
             new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }))),
         ("pupil-voice-early-years", PupilVoiceCards.EarlyYears(new PupilVoiceCardInput("Amelia", new Dictionary<string, string> { ["q-class"] = "happy" },

@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using SendPlans.Bot.DataProtection;
+using SendPlans.Bot.Roster;
+using SendPlans.Bot.Terms;
+using SendPlans.Bot.Views;
+using SendPlans.Cards.Views;
+using SendPlans.Infrastructure.Mail;
+using SendPlans.Infrastructure.Storage;
+
+namespace SendPlans.Bot.AfterMeeting;
+
+/// <summary>
+/// Mails the agreed notes to each parent who asked for them: one email per contact per version.
+/// Graph has no idempotency key for mail, so each send is first claimed with an add-if-absent
+/// row (table AgreedMail, row "{term}|{upn}|{contact}|{version}"): a retried save, or two
+/// instances saving at once, send once. A failed send releases its claim so the next save
+/// retries it; a claim left "sending" by a process that died is taken over after ten minutes.
+/// The message id is derived the same way, so the local outbox also stores it once.
+/// </summary>
+public sealed class AgreedNotesMailer(
+    TableStorage storage, IParentMailer mailer, RosterStore roster, ParentViewsStore views, SchoolCalendarStore calendar,
+    TimeProvider time, ILogger<AgreedNotesMailer> logger)
+{
+    public const string Table = "AgreedMail";
+
+    /// <summary>How long a claim may stay "sending" before another save takes it over.</summary>
+    public static readonly TimeSpan StaleClaim = TimeSpan.FromMinutes(10);
+
+    private const string StateColumn = "State";
+    private const string Sending = "sending";
+    private const string Sent = "sent";
+
+    private static readonly RosterReader Reader = RosterReader.System("agreed notes mail");
+    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
+
+    /// <summary>A current contact with parental responsibility and an email address who ticked "Please email me the notes".</summary>
+    public static bool WantsEmail(Contact contact, ParentViews? given) =>
+        contact.ParentalResponsibility && !contact.IsArchived && !string.IsNullOrWhiteSpace(contact.Email)
+        && given?.Answers.GetValueOrDefault(ParentViewsFields.EmailConsent) == "true";
+
+    public static string ClaimKey(string termId, string upn, string contactId, int revision) =>
+        $"{termId}|{upn}|{contactId}|{revision.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Derived from what is sent, never random, and with no pupil data in it.</summary>
+    public static string MessageId(string schoolId, string termId, string upn, string contactId, int revision) =>
+        $"agreed-{TableKeys.Hash($"{schoolId}|{termId}|{upn}")}-{contactId}-{revision.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>Sends this version to every parent who asked and has not had it; returns how many went and how many failed.</summary>
+    public async Task<(int Sent, int Failed)> SendAsync(Pupil pupil, string termId, AgreedNotes agreed, CancellationToken cancellationToken)
+    {
+        var contacts = await roster.GetContactsAsync(Reader, pupil.SchoolId, pupil.Upn, cancellationToken);
+        var given = await views.GetForPupilAsync(pupil.SchoolId, termId, pupil.Upn, cancellationToken);
+        var school = (await calendar.GetSettingsAsync(pupil.SchoolId, cancellationToken))?.Name ?? "School";
+        var table = await storage.GetTableAsync(Table, cancellationToken);
+        var (sent, failed) = (0, 0);
+        foreach (var contact in contacts)
+        {
+            var contactId = ParentViewsService.ContactId(contact);
+            if (!WantsEmail(contact, given.FirstOrDefault(v => v.ContactId == contactId)))
+            {
+                continue;
+            }
+            var key = ClaimKey(termId, pupil.Upn, contactId, agreed.Revision);
+            if (!await ClaimAsync(table, pupil, key, cancellationToken))
+            {
+                continue;
+            }
+            var update = agreed.Revision > 1 && await HadEarlierAsync(table, pupil.SchoolId, termId, pupil.Upn, contactId, agreed.Revision, cancellationToken);
+            var message = new MailMessage(contact.Email!.Trim(), contact.Relationship,
+                ParentViewsText.Format(update ? "AgreedMailUpdateSubject" : "AgreedMailSubject", English, pupil.LegalForename),
+                Html(school, pupil.LegalForename, agreed, update),
+                MessageId(pupil.SchoolId, termId, pupil.Upn, contactId, agreed.Revision));
+            try
+            {
+                await mailer.SendAsync(message, cancellationToken);
+                await table.UpdateEntityAsync(new TableEntity(pupil.SchoolId, key) { [StateColumn] = Sent }, ETag.All, TableUpdateMode.Merge, CancellationToken.None);
+                sent++;
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Not sent, so not claimed: the next save of the same notes tries again.
+                await table.DeleteEntityAsync(pupil.SchoolId, key, ETag.All, CancellationToken.None);
+                Log.MailFailed(logger, e.GetType().Name);
+                failed++;
+            }
+        }
+        return (sent, failed);
+    }
+
+    /// <summary>The email: plain words from the resx, the teacher's own text, nothing else about the pupil.</summary>
+    public static string Html(string school, string pupilFirstName, AgreedNotes agreed, bool update)
+    {
+        static string E(string s) => WebUtility.HtmlEncode(s);
+        var html = new StringBuilder(2048);
+        html.Append("<p>").Append(E(ParentViewsText.Get("AgreedMailHello", English))).Append("</p>")
+            .Append("<p>").Append(E(ParentViewsText.Format(update ? "AgreedMailUpdate" : "AgreedMailIntro", English, pupilFirstName))).Append("</p>")
+            .Append("<h2>").Append(E(ParentViewsText.Get("AgreedHeading", English))).Append("</h2><ol>");
+        foreach (var target in agreed.Targets)
+        {
+            html.Append("<li>").Append(E(target)).Append("</li>");
+        }
+        html.Append("</ol>");
+        if (agreed.Notes.Length > 0)
+        {
+            html.Append("<h2>").Append(E(ParentViewsText.Get("AgreedNotesHeading", English))).Append("</h2><p>")
+                .Append(E(agreed.Notes).Replace("\n", "<br>", StringComparison.Ordinal)).Append("</p>");
+        }
+        html.Append("<p>").Append(E(ParentViewsText.Get("AgreedMailWhy", English))).Append("</p>")
+            .Append("<p>").Append(E(ParentViewsText.Get("AgreedMailEnd", English))).Append("</p>")
+            .Append("<p>").Append(E(ParentViewsText.Format("AgreedMailSignOff", English, school))).Append("</p>");
+        return html.ToString();
+    }
+
+    /// <summary>
+    /// Add-if-absent: only one save (or instance) gets the claim. A claim still "sending" after
+    /// <see cref="StaleClaim"/> is from a process that died before sending, so it is taken over
+    /// with its ETag (again only one wins). The price: a process that died after sending but
+    /// before marking the claim sent gives a second email, if the notes are saved again.
+    /// </summary>
+    private async Task<bool> ClaimAsync(TableClient table, Pupil pupil, string key, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var claim = new TableEntity(pupil.SchoolId, key) { ["Upn"] = pupil.Upn, ["ClaimedAt"] = now, [StateColumn] = Sending };
+        if (await table.AddIfAbsentAsync(claim, cancellationToken))
+        {
+            return true;
+        }
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(pupil.SchoolId, key, cancellationToken: cancellationToken);
+        if (!existing.HasValue || existing.Value!.GetString(StateColumn) != Sending || existing.Value.GetDateTimeOffset("ClaimedAt") > now - StaleClaim)
+        {
+            return false;
+        }
+        try
+        {
+            await table.UpdateEntityAsync(claim, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<bool> HadEarlierAsync(TableClient table, string schoolId, string termId, string upn, string contactId, int revision, CancellationToken cancellationToken)
+    {
+        for (var r = revision - 1; r >= 1; r--)
+        {
+            if ((await table.GetEntityIfExistsAsync<TableEntity>(schoolId, ClaimKey(termId, upn, contactId, r), ["PartitionKey"], cancellationToken)).HasValue)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+}
+
+/// <summary>Erasure reaches the record of which notes were mailed too.</summary>
+public sealed class AgreedMailEraser(TableStorage storage) : UpnColumnEraser(storage, AgreedNotesMailer.Table);

@@ -1,0 +1,77 @@
+using System.Text.RegularExpressions;
+using SendPlans.Bot.Roster;
+using SendPlans.Bot.Terms;
+using SendPlans.Bot.Views;
+using SendPlans.Cards.Reports;
+using SendPlans.Cards.Views;
+
+namespace SendPlans.Bot.AfterMeeting;
+
+/// <summary>
+/// "You said, we did" (seed 004): per year group, how many pupils' parents gave views, wrote a
+/// worry, or asked school to work on something, and for how many of those the agreed targets
+/// were then recorded; and, with no names, what parents asked beside what was agreed.
+/// </summary>
+public static class YouSaidWeDid
+{
+    public const int MaxItems = 10;
+    public const int MaxItemLength = 200;
+
+    public static YouSaidWeDidInput Count(string schoolName, string termTitle, IReadOnlyList<Pupil> pupils, IReadOnlyList<Plan> plans, IReadOnlyList<ParentViews> given)
+    {
+        var current = pupils.Where(p => !p.IsArchived).ToList();
+        var plansByUpn = plans.GroupBy(p => p.Upn).ToDictionary(g => g.Key, g => g.First());
+        var viewsByUpn = given.GroupBy(v => v.Upn).ToDictionary(g => g.Key, g => g.ToList());
+        var rows = new List<(YearGroup Year, Pupil Pupil, bool Views, bool Worry, IReadOnlyList<string> Asked, AgreedNotes? Agreed)>();
+        foreach (var pupil in current)
+        {
+            var answers = viewsByUpn.GetValueOrDefault(pupil.Upn) ?? [];
+            var asked = answers.Select(v => v.Answers.GetValueOrDefault(ParentViewsFields.WorkOn)?.Trim()).OfType<string>().Where(a => a.Length > 0).ToList();
+            var worry = answers.Any(v => !string.IsNullOrWhiteSpace(v.Answers.GetValueOrDefault(ParentViewsFields.Worries)));
+            rows.Add((pupil.YearGroup, pupil, answers.Count > 0, worry, asked, plansByUpn.GetValueOrDefault(pupil.Upn)?.Agreed));
+        }
+        var years = rows.GroupBy(r => r.Year).OrderBy(g => g.Key.Order)
+            .Select(g => new YouSaidWeDidYear(g.Key.DisplayName, g.Count(), g.Count(r => r.Views), g.Count(r => r.Worry), g.Count(r => r.Asked.Count > 0),
+                g.Count(r => r.Asked.Count > 0 && r.Agreed is not null)))
+            .ToList();
+        var items = rows.Where(r => r.Asked.Count > 0 && r.Agreed is not null)
+            .OrderBy(r => r.Year.Order).ThenBy(r => r.Pupil.Upn, StringComparer.Ordinal)
+            .Select(r => new YouSaidWeDidItem(r.Year.DisplayName, Cut(Anonymise(string.Join(" / ", r.Asked), r.Pupil)), [.. r.Agreed!.Targets.Select(t => Cut(Anonymise(t, r.Pupil)))]))
+            .ToList();
+        return new YouSaidWeDidInput(schoolName, termTitle, years, [.. items.Take(MaxItems)], Math.Max(0, items.Count - MaxItems));
+    }
+
+    /// <summary>The pupil's own names become "[name]": the summary may be shown in a meeting.</summary>
+    public static string Anonymise(string text, Pupil pupil)
+    {
+        foreach (var name in new[] { pupil.LegalForename, pupil.LegalSurname }.Where(n => n.Length > 1))
+        {
+            text = Regex.Replace(text, $@"\b{Regex.Escape(name)}\b", "[name]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
+        }
+        return text;
+    }
+
+    private static string Cut(string text)
+    {
+        var oneLine = text.ReplaceLineEndings(" ");
+        return oneLine.Length <= MaxItemLength ? oneLine : oneLine[..(MaxItemLength - 1)].TrimEnd() + "…";
+    }
+}
+
+/// <summary>Reads the term's pupils, plans and views for the summary, as the SENCo or SLT member asking (so the plan reads are audited).</summary>
+public sealed class YouSaidWeDidReport(RosterStore roster, ParentViewsStore views, SchoolCalendarStore calendar)
+{
+    public async Task<YouSaidWeDidInput?> ForSchoolAsync(RosterReader reader, string schoolId, CancellationToken cancellationToken)
+    {
+        var term = await calendar.CurrentOrNextTermAsync(schoolId, cancellationToken);
+        if (term is null)
+        {
+            return null;
+        }
+        var pupils = await roster.GetPupilsAsync(reader, schoolId, includeArchived: false, cancellationToken);
+        var plans = await roster.GetPlansAsync(reader, schoolId, term.Id, cancellationToken);
+        var given = await views.ForTermAsync(schoolId, term.Id, cancellationToken);
+        var school = (await calendar.GetSettingsAsync(schoolId, cancellationToken))?.Name ?? schoolId;
+        return YouSaidWeDid.Count(school, $"{term.Name} term {term.AcademicYear}", pupils, plans, given);
+    }
+}
