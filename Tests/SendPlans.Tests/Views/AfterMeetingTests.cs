@@ -22,17 +22,6 @@ internal static class AfterMeeting
     public const string AmeliasMother = "hartley.home@example.com";
     public const string OliversFather = "o.nwosu@example.org";
 
-    public static async Task<JsonNode> InvokeAsync(ViewsSchool school, string verb, string asStaff, JsonObject data)
-    {
-        var activity = school.Bot.Activity("invoke", text: null);
-        activity["from"]!["aadObjectId"] = asStaff;
-        activity["name"] = "adaptiveCard/action";
-        activity["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = verb, ["data"] = data } };
-        var response = await school.Bot.PostActivityAsync(activity);
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-    }
-
     /// <summary>A booked meeting whose slot started <paramref name="startsIn"/> from now (negative: already started).</summary>
     public static Task MeetingAsync(ViewsSchool school, string upn, string termId, string teacher, TimeSpan startsIn)
     {
@@ -73,19 +62,19 @@ public sealed class AfterMeetingTests(ViewsSchool school) : IClassFixture<ViewsS
         await AfterMeeting.ViewsAsync(school, ViewsSchool.Amelia, "1", term, new() { ["emailConsent"] = "true", ["workOn"] = "Talking" });
         await AfterMeeting.MeetingAsync(school, ViewsSchool.Amelia, term, AfterMeeting.TomEllis, TimeSpan.FromMinutes(-30));
 
-        var open = await AfterMeeting.InvokeAsync(school, "agreed/open", AfterMeeting.TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = term });
+        var open = await school.InvokeAsync("agreed/open", AfterMeeting.TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = term });
         var form = open["value"]!.ToJsonString();
         form.Should().Contain("Agreed target 1").And.Contain("Amelia will ask for help with a picture card.", "the plan's targets are the starting point")
             .And.Contain("The mother asked for the notes by email").And.Contain("The father can read them with their views link");
 
         var data = AfterMeeting.Agreed(ViewsSchool.Amelia, term, "We talked about asking for help.\r\nMr Ellis will make a new help card.",
             "Amelia will point to her help card when she is stuck.", "Amelia will read a short book with an adult.");
-        var first = await AfterMeeting.InvokeAsync(school, "agreed/save", AfterMeeting.TomEllis, (JsonObject)data.DeepClone());
+        var first = await school.InvokeAsync("agreed/save", AfterMeeting.TomEllis, (JsonObject)data.DeepClone());
         // A retried save, and two saves at the same moment (two instances): nothing more is written or mailed.
-        await AfterMeeting.InvokeAsync(school, "agreed/save", AfterMeeting.TomEllis, (JsonObject)data.DeepClone());
+        await school.InvokeAsync("agreed/save", AfterMeeting.TomEllis, (JsonObject)data.DeepClone());
         await Task.WhenAll(
-            AfterMeeting.InvokeAsync(school, "agreed/save", AfterMeeting.TomEllis, (JsonObject)data.DeepClone()),
-            AfterMeeting.InvokeAsync(school, "agreed/save", AfterMeeting.TomEllis, (JsonObject)data.DeepClone()));
+            school.InvokeAsync("agreed/save", AfterMeeting.TomEllis, (JsonObject)data.DeepClone()),
+            school.InvokeAsync("agreed/save", AfterMeeting.TomEllis, (JsonObject)data.DeepClone()));
 
         var card = first["value"]!.ToJsonString();
         card.Should().Contain("What we agreed is saved (version 1). Emailed to 1 parent.").And.Contain("Change what we agreed").And.Contain("agreed/open");
@@ -105,8 +94,8 @@ public sealed class AfterMeetingTests(ViewsSchool school) : IClassFixture<ViewsS
         audit.Should().Contain(e => e.Action == PlanAuditAction.Change && e.Actor == "staff:" + AfterMeeting.TomEllis && e.TermId == term);
 
         data["agreedNotes"] = "We talked about asking for help. Mr Ellis will make a new help card by Friday.";
-        var changed = await AfterMeeting.InvokeAsync(school, "agreed/save", AfterMeeting.TomEllis, (JsonObject)data.DeepClone());
-        await AfterMeeting.InvokeAsync(school, "agreed/save", AfterMeeting.TomEllis, (JsonObject)data.DeepClone());
+        var changed = await school.InvokeAsync("agreed/save", AfterMeeting.TomEllis, (JsonObject)data.DeepClone());
+        await school.InvokeAsync("agreed/save", AfterMeeting.TomEllis, (JsonObject)data.DeepClone());
 
         changed["value"]!.ToJsonString().Should().Contain("(version 2). Emailed to 1 parent.");
         (await AfterMeeting.PlanAsync(school, ViewsSchool.Amelia, term))!.Agreed!.Revision.Should().Be(2);
@@ -125,7 +114,7 @@ public sealed class AfterMeetingTests(ViewsSchool school) : IClassFixture<ViewsS
         using var http = school.Bot.CreateClient();
         (await http.GetStringAsync($"/views/{link}")).Should().NotContain("What we agreed");
 
-        var body = await AfterMeeting.InvokeAsync(school, "agreed/save", AfterMeeting.NadiaRahman, AfterMeeting.Agreed(ViewsSchool.Oliver, term,
+        var body = await school.InvokeAsync("agreed/save", AfterMeeting.NadiaRahman, AfterMeeting.Agreed(ViewsSchool.Oliver, term,
             "Oliver will have lunch in the quiet room on Mondays.", "Oliver will wait for his turn in a game.", "Oliver will use his words when cross."));
 
         body["value"]!.ToJsonString().Should().Contain("What we agreed is saved (version 1).").And.NotContain("Emailed");
@@ -137,7 +126,7 @@ public sealed class AfterMeetingTests(ViewsSchool school) : IClassFixture<ViewsS
         // The father asks for the notes by email afterwards (twice): he gets the current version once.
         for (var i = 0; i < 2; i++)
         {
-            await AfterMeeting.InvokeAsync(school, "views/submit", AfterMeeting.NadiaRahman, new JsonObject { ["link"] = link, ["emailConsent"] = "true", ["worries"] = "Lunch" });
+            await school.InvokeAsync("views/submit", AfterMeeting.NadiaRahman, new JsonObject { ["link"] = link, ["emailConsent"] = "true", ["worries"] = "Lunch" });
         }
         var mail = await AfterMeeting.MailAsync(school, AfterMeeting.OliversFather);
         mail.Should().ContainSingle().Which.HtmlBody.Should().Contain("Oliver will have lunch in the quiet room on Mondays.");
@@ -147,14 +136,9 @@ public sealed class AfterMeetingTests(ViewsSchool school) : IClassFixture<ViewsS
     public async Task PlanFor_MeetingHasStarted_CardOffersWhatWeAgreed()
     {
         await AfterMeeting.MeetingAsync(school, ViewsSchool.Oliver, school.Open.Id, AfterMeeting.NadiaRahman, TimeSpan.FromHours(-2));
-        var activity = school.Bot.Activity(text: "plan for Oliver");
-        activity["from"]!["aadObjectId"] = AfterMeeting.NadiaRahman;
-        var before = school.Bot.Connector.Requests.Count;
+        var replies = await school.SayAsync(AfterMeeting.NadiaRahman, "plan for Oliver");
 
-        (await school.Bot.PostActivityAsync(activity)).StatusCode.Should().Be(HttpStatusCode.OK);
-
-        var card = (await school.Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>()
-            .Single(b => b["attachments"] is not null)["attachments"]![0]!["content"]!.ToJsonString();
+        var card = replies.Single(b => b["attachments"] is not null)["attachments"]![0]!["content"]!.ToJsonString();
         card.Should().Contain("What we agreed").And.Contain("\"verb\":\"agreed/open\"");
     }
 
@@ -164,8 +148,8 @@ public sealed class AfterMeetingTests(ViewsSchool school) : IClassFixture<ViewsS
         var term = school.Past.Id;
         await AfterMeeting.MeetingAsync(school, ViewsSchool.Amelia, term, AfterMeeting.TomEllis, TimeSpan.FromDays(-150));
 
-        var open = await AfterMeeting.InvokeAsync(school, "agreed/open", AfterMeeting.PriyaShah, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = term });
-        var save = await AfterMeeting.InvokeAsync(school, "agreed/save", AfterMeeting.PriyaShah, AfterMeeting.Agreed(ViewsSchool.Amelia, term, "Notes", "One", "Two"));
+        var open = await school.InvokeAsync("agreed/open", AfterMeeting.PriyaShah, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = term });
+        var save = await school.InvokeAsync("agreed/save", AfterMeeting.PriyaShah, AfterMeeting.Agreed(ViewsSchool.Amelia, term, "Notes", "One", "Two"));
 
         open["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
         save["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
@@ -189,7 +173,7 @@ public sealed class AfterMeetingTests(ViewsSchool school) : IClassFixture<ViewsS
             data["agreedTarget1"] = new string('t', 501);
         }
 
-        var body = await AfterMeeting.InvokeAsync(school, "agreed/save", AfterMeeting.TomEllis, data);
+        var body = await school.InvokeAsync("agreed/save", AfterMeeting.TomEllis, data);
 
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error", why);
         body["value"]!["message"]!.GetValue<string>().Should().Contain(message).And.ContainEquivalentOf("nothing was saved");
@@ -205,7 +189,7 @@ public sealed class AfterMeetingTests(ViewsSchool school) : IClassFixture<ViewsS
         var term = school.Past.Id;
         await AfterMeeting.MeetingAsync(school, ViewsSchool.Oliver, term, AfterMeeting.NadiaRahman, TimeSpan.FromDays(2));
 
-        var body = await AfterMeeting.InvokeAsync(school, "agreed/save", AfterMeeting.NadiaRahman, AfterMeeting.Agreed(ViewsSchool.Oliver, term, "", "One step.", "Two steps."));
+        var body = await school.InvokeAsync("agreed/save", AfterMeeting.NadiaRahman, AfterMeeting.Agreed(ViewsSchool.Oliver, term, "", "One step.", "Two steps."));
 
         body["value"]!["message"]!.GetValue<string>().Should().Contain("once the plan meeting has started");
         (await AfterMeeting.PlanAsync(school, ViewsSchool.Oliver, term)).Should().BeNull();
@@ -215,15 +199,6 @@ public sealed class AfterMeetingTests(ViewsSchool school) : IClassFixture<ViewsS
 /// <summary>"You said, we did" for the SENCo and SLT, in its own school so the counts are exact.</summary>
 public sealed class YouSaidWeDidTests(ViewsSchool school) : IClassFixture<ViewsSchool>
 {
-    private async Task<IReadOnlyList<JsonNode>> SayAsync(string asStaff, string text)
-    {
-        var activity = school.Bot.Activity(text: text);
-        activity["from"]!["aadObjectId"] = asStaff;
-        var before = school.Bot.Connector.Requests.Count;
-        (await school.Bot.PostActivityAsync(activity)).StatusCode.Should().Be(HttpStatusCode.OK);
-        return [.. (await school.Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>()];
-    }
-
     [Fact]
     public async Task YouSaidWeDid_SltMember_CountsPerYearGroupAndWhatWasAgreedWithoutNames()
     {
@@ -232,10 +207,10 @@ public sealed class YouSaidWeDidTests(ViewsSchool school) : IClassFixture<ViewsS
         await AfterMeeting.ViewsAsync(school, ViewsSchool.Oliver, "1", term, new() { ["worries"] = "Lunch" });
         await AfterMeeting.ViewsAsync(school, "D823204123001", "1", term, new() { ["goingWell"] = "Reading" });
         await AfterMeeting.MeetingAsync(school, ViewsSchool.Amelia, term, AfterMeeting.TomEllis, TimeSpan.FromMinutes(-20));
-        (await AfterMeeting.InvokeAsync(school, "agreed/save", AfterMeeting.TomEllis, AfterMeeting.Agreed(ViewsSchool.Amelia, term, "",
+        (await school.InvokeAsync("agreed/save", AfterMeeting.TomEllis, AfterMeeting.Agreed(ViewsSchool.Amelia, term, "",
             "Amelia will say hello to a friend each morning.", "Amelia will play with a friend at break.")))["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
 
-        var sent = await SayAsync(AfterMeeting.GraceLee, "you said we did");
+        var sent = await school.SayAsync(AfterMeeting.GraceLee, "you said we did");
 
         var card = sent.Single(b => b["attachments"] is not null)["attachments"]![0]!["content"]!;
         var rows = card["body"]!.AsArray().Single(e => e!["id"]?.GetValue<string>() == "years")!["rows"]!.AsArray()
@@ -260,7 +235,7 @@ public sealed class YouSaidWeDidTests(ViewsSchool school) : IClassFixture<ViewsS
     [InlineData("3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a06")] // Jo Barker, admin: reads the roster, not plans
     public async Task YouSaidWeDid_TeacherOrAdmin_RefusedWithNoCard(string who)
     {
-        var sent = await SayAsync(who, "You said, we did");
+        var sent = await school.SayAsync(who, "You said, we did");
 
         sent.Should().ContainSingle(b => b["text"] != null && b["text"]!.GetValue<string>().Contains("for the SENCo and SLT", StringComparison.Ordinal));
         sent.Should().NotContain(b => b["attachments"] != null);

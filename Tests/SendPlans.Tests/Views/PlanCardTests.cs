@@ -12,21 +12,10 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
     private const string TomEllis = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a03"; // teaches RA, Amelia's class
     private const string PriyaShah = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a02"; // teaches 3A
 
-    private async Task<JsonNode> InvokeAsync(string verb, string asStaff, JsonObject data)
-    {
-        var activity = school.Bot.Activity("invoke", text: null);
-        activity["from"]!["aadObjectId"] = asStaff;
-        activity["name"] = "adaptiveCard/action";
-        activity["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = verb, ["data"] = data } };
-        var response = await school.Bot.PostActivityAsync(activity);
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-    }
-
     [Fact]
     public async Task SavePlan_TwoTargetsByTheClassTeacher_StoredVersionedAndCardShowsMissingViews()
     {
-        var body = await InvokeAsync("plan/save", TomEllis, new JsonObject
+        var body = await school.InvokeAsync("plan/save", TomEllis, new JsonObject
         {
             ["upn"] = ViewsSchool.Oliver, ["term"] = "2026-27-spring",
             ["target0"] = "Oliver will wait for his turn in a game.", ["area0"] = "Social", ["help0"] = "Turn-taking games twice a week.", ["know0"] = "He waits in 4 of 5 games.",
@@ -36,7 +25,7 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         // Oliver is in RB, not Tom's class: refused.
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
 
-        body = await InvokeAsync("plan/save", TomEllis, new JsonObject
+        body = await school.InvokeAsync("plan/save", TomEllis, new JsonObject
         {
             ["upn"] = ViewsSchool.Amelia, ["term"] = "2026-27-spring",
             ["target0"] = "Amelia will point to a picture to ask for help.", ["area0"] = "Talking", ["help0"] = "A help card.", ["know0"] = "She uses it most days.",
@@ -56,7 +45,7 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
     [Fact]
     public async Task SavePlan_OneTarget_ErrorAsksForTwo()
     {
-        var body = await InvokeAsync("plan/save", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = "2026-27-summer", ["target0"] = "Only one" });
+        var body = await school.InvokeAsync("plan/save", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = "2026-27-summer", ["target0"] = "Only one" });
 
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
         body["value"]!["message"]!.GetValue<string>().Should().Contain("2 to 4");
@@ -65,10 +54,10 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
     [Fact]
     public async Task SaveVoice_EarlyYearsPupil_StoredWithThePlanAndShownOnTheCard()
     {
-        var open = await InvokeAsync("voice/open", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id });
+        var open = await school.InvokeAsync("voice/open", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id });
         open["value"]!.ToJsonString().Should().Contain("How do you feel in class?");
 
-        var body = await InvokeAsync("voice/save", TomEllis, new JsonObject
+        var body = await school.InvokeAsync("voice/save", TomEllis, new JsonObject
         {
             ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["q-class"] = "happy", ["q-play"] = "sad", ["adultNote"] = "Pointed at sad for playtime twice.", ["smuggled"] = "x",
         });
@@ -85,7 +74,7 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         await school.Store.SaveAsync(new ParentViews(ViewsSchool.School, school.Open.Id, ViewsSchool.Amelia, "1",
             new Dictionary<string, string> { ["agree0"] = "yes", ["worries"] = "Playtime" }), default);
 
-        var body = await InvokeAsync("voice/save", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["q-class"] = "okay" });
+        var body = await school.InvokeAsync("voice/save", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["q-class"] = "okay" });
 
         var card = body["value"]!.ToJsonString();
         card.Should().Contain("Mother").And.Contain("Playtime");
@@ -94,15 +83,15 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
     [Fact]
     public async Task FillIn_StaffOnThePhoneWithAParent_OpensTheParentCardAndSubmitsForThem()
     {
-        var plan = await InvokeAsync("voice/save", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["q-friends"] = "yes" });
+        var plan = await school.InvokeAsync("voice/save", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["q-friends"] = "yes" });
         var fillIn = plan["value"]!["body"]!.AsArray().First(e => e!["type"]!.GetValue<string>() == "ActionSet")!["actions"]![0]!;
         fillIn["verb"]!.GetValue<string>().Should().Be("views/edit");
         var data = (JsonObject)fillIn["data"]!.DeepClone();
 
-        var card = await InvokeAsync("views/edit", TomEllis, (JsonObject)data.DeepClone());
+        var card = await school.InvokeAsync("views/edit", TomEllis, (JsonObject)data.DeepClone());
         card["value"]!["body"]![0]!["text"]!.GetValue<string>().Should().StartWith("Your views on Amelia");
         data["worries"] = "Said on the phone: mornings are hard.";
-        var thanks = await InvokeAsync("views/submit", TomEllis, data);
+        var thanks = await school.InvokeAsync("views/submit", TomEllis, data);
 
         thanks["value"]!.ToJsonString().Should().Contain("Said on the phone: mornings are hard.");
     }
@@ -110,7 +99,7 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
     [Fact]
     public async Task SavePlan_TeacherOfAnotherClass_Refused()
     {
-        var body = await InvokeAsync("plan/save", PriyaShah, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["target0"] = "a", ["target1"] = "b" });
+        var body = await school.InvokeAsync("plan/save", PriyaShah, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["target0"] = "a", ["target1"] = "b" });
 
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
     }

@@ -14,26 +14,6 @@ public sealed class QuestionBankTests(ViewsSchool school) : IClassFixture<ViewsS
 
     private QuestionBankStore Banks => school.Bot.Services.GetRequiredService<QuestionBankStore>();
 
-    private async Task<JsonNode> InvokeAsync(string verb, string asStaff, JsonObject data)
-    {
-        var activity = school.Bot.Activity("invoke", text: null);
-        activity["from"]!["aadObjectId"] = asStaff;
-        activity["name"] = "adaptiveCard/action";
-        activity["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = verb, ["data"] = data } };
-        var response = await school.Bot.PostActivityAsync(activity);
-        response.StatusCode.Should().Be(HttpStatusCode.OK);
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-    }
-
-    private async Task<JsonNode> SayAsync(string asStaff, string text)
-    {
-        var activity = school.Bot.Activity(text: text);
-        activity["from"] = new JsonObject { ["id"] = $"29:{asStaff}", ["aadObjectId"] = asStaff };
-        var before = school.Bot.Connector.Requests.Count;
-        (await school.Bot.PostActivityAsync(activity)).StatusCode.Should().Be(HttpStatusCode.OK);
-        return (await school.Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>().Single();
-    }
-
     /// <summary>What the card sends: every question's toggle as the SENCo left it, and the card's own data.</summary>
     private static JsonObject Save(QuestionBank bank, IEnumerable<string> asked, string? newQuestion = null, string? answers = null)
     {
@@ -54,11 +34,11 @@ public sealed class QuestionBankTests(ViewsSchool school) : IClassFixture<ViewsS
     [Fact]
     public async Task QuestionBank_SencoAddsAQuestionAndDropsOne_PupilVoiceCardAsksTheNewSet()
     {
-        var shown = await SayAsync(SamOkafor, "question bank");
+        var shown = (await school.SayAsync(SamOkafor, "question bank")).Single();
         shown.ToJsonString().Should().Contain("Questions for young children").And.Contain("Is it too noisy for you in class?");
         var bank = await Banks.GetAsync(ViewsSchool.School, default);
 
-        var body = await InvokeAsync("bank/save", SamOkafor,
+        var body = await school.InvokeAsync("bank/save", SamOkafor,
             Save(bank, ["q-class", "q-help", "q-friends"], "  How do you feel   at lunchtime? ", "Faces"));
 
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
@@ -69,11 +49,11 @@ public sealed class QuestionBankTests(ViewsSchool school) : IClassFixture<ViewsS
             "How do you feel in class?", "Do grown-ups help you when it is hard?", "Do you have friends to play with?", "How do you feel at lunchtime?");
         stored.Find("q-play")!.Asked.Should().BeFalse("it is no longer asked, but kept for earlier answers");
 
-        var voice = (await InvokeAsync("voice/open", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id }))["value"]!.ToJsonString();
+        var voice = (await school.InvokeAsync("voice/open", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id }))["value"]!.ToJsonString();
         voice.Should().Contain("How do you feel at lunchtime?").And.NotContain("How do you feel at playtime?");
 
         var lunch = stored.Asked.Single(q => q.Text == "How do you feel at lunchtime?").Id;
-        var saved = await InvokeAsync("voice/save", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, [lunch] = "okay" });
+        var saved = await school.InvokeAsync("voice/save", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, [lunch] = "okay" });
         saved["value"]!.ToJsonString().Should().Contain("How do you feel at lunchtime?").And.Contain("okay");
     }
 
@@ -87,7 +67,7 @@ public sealed class QuestionBankTests(ViewsSchool school) : IClassFixture<ViewsS
     {
         var before = await Banks.GetAsync(ViewsSchool.School, default);
 
-        var body = await InvokeAsync("bank/save", SamOkafor, Save(before, before.Questions.Take(ticked).Select(q => q.Id), newQuestion));
+        var body = await school.InvokeAsync("bank/save", SamOkafor, Save(before, before.Questions.Take(ticked).Select(q => q.Id), newQuestion));
 
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
         body["value"]!["message"]!.GetValue<string>().Should().Contain(expected).And.Contain("Nothing has changed.");
@@ -98,11 +78,11 @@ public sealed class QuestionBankTests(ViewsSchool school) : IClassFixture<ViewsS
     public async Task QuestionBank_CardOpenWhileAnotherSencoSaved_RefusedNotOverwritten()
     {
         var opened = await Banks.GetAsync(ViewsSchool.School, default);
-        var first = await InvokeAsync("bank/save", SamOkafor, Save(opened, opened.Questions.Where(q => q.Asked).Select(q => q.Id), "Do you like story time?"));
+        var first = await school.InvokeAsync("bank/save", SamOkafor, Save(opened, opened.Questions.Where(q => q.Asked).Select(q => q.Id), "Do you like story time?"));
         first["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
         var afterFirst = await Banks.GetAsync(ViewsSchool.School, default);
 
-        var stale = await InvokeAsync("bank/save", SamOkafor, Save(opened, ["q-class", "q-play", "q-help"]));
+        var stale = await school.InvokeAsync("bank/save", SamOkafor, Save(opened, ["q-class", "q-play", "q-help"]));
 
         stale["value"]!["message"]!.GetValue<string>().Should().Contain("Someone changed the questions");
         (await Banks.GetAsync(ViewsSchool.School, default)).Should().BeEquivalentTo(afterFirst);
@@ -113,8 +93,8 @@ public sealed class QuestionBankTests(ViewsSchool school) : IClassFixture<ViewsS
     {
         var before = await Banks.GetAsync(ViewsSchool.School, default);
 
-        (await SayAsync(TomEllis, "question bank"))["text"]!.GetValue<string>().Should().Contain("Only the SENCo");
-        var body = await InvokeAsync("bank/save", TomEllis, Save(before, ["q-class", "q-play", "q-help"]));
+        (await school.SayAsync(TomEllis, "question bank")).Single()["text"]!.GetValue<string>().Should().Contain("Only the SENCo");
+        var body = await school.InvokeAsync("bank/save", TomEllis, Save(before, ["q-class", "q-play", "q-help"]));
 
         body["statusCode"]!.GetValue<int>().Should().Be(403);
         (await Banks.GetAsync(ViewsSchool.School, default)).Should().BeEquivalentTo(before);

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using SendPlans.Bot.ParentLinks;
 using SendPlans.Bot.Roster;
@@ -50,6 +52,28 @@ public sealed class ViewsSchool : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await Bot.DisposeAsync();
+
+    /// <summary>A card's Action.Execute pressed by a member of staff, through /api/messages; the invoke's response body.</summary>
+    public async Task<JsonNode> InvokeAsync(string verb, string asStaff, JsonObject data)
+    {
+        var activity = Bot.Activity("invoke", text: null);
+        activity["from"]!["aadObjectId"] = asStaff;
+        activity["name"] = "adaptiveCard/action";
+        activity["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = verb, ["data"] = data } };
+        var response = await Bot.PostActivityAsync(activity);
+        response.StatusCode.Should().Be(HttpStatusCode.OK);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+    }
+
+    /// <summary>A message from a member of staff in personal chat; what the bot sent back through the Connector.</summary>
+    public async Task<IReadOnlyList<JsonNode>> SayAsync(string asStaff, string text)
+    {
+        var activity = Bot.Activity(text: text);
+        activity["from"]!["aadObjectId"] = asStaff;
+        var before = Bot.Connector.Requests.Count;
+        (await Bot.PostActivityAsync(activity)).StatusCode.Should().Be(HttpStatusCode.OK);
+        return [.. (await Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>()];
+    }
 
     public async Task<Contact> ContactAsync(string upn, int priority) =>
         (await Bot.Services.GetRequiredService<RosterStore>().GetContactsAsync(System, School, upn, default)).Single(c => c.Priority == priority);
