@@ -105,6 +105,7 @@ public sealed class YearSimulation
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly List<string> _violations = [];
     private long _order;
+    private long _sweepPhase;
     private int _sweeps;
     private string _school = "";
     private IReadOnlyList<StaffMember> _staff = [];
@@ -120,6 +121,8 @@ public sealed class YearSimulation
         _services = services;
         _random = new Random(settings.Seed);
         _options = services.GetRequiredService<IOptions<AttendanceOptions>>().Value;
+        // The sweep's timer started whenever the host did: its runs fall anywhere in the interval.
+        _sweepPhase = (long)(_random.NextDouble() * _options.SweepInterval.Ticks);
     }
 
     /// <summary>One meeting occurrence and what the simulated parent does.</summary>
@@ -220,11 +223,11 @@ public sealed class YearSimulation
         }
     }
 
-    /// <summary>The sweep runs every interval on the clock; the first run at or after <paramref name="at"/>.</summary>
+    /// <summary>The sweep runs every interval from its phase; the first run at or after <paramref name="at"/>.</summary>
     private DateTimeOffset Tick(DateTimeOffset at)
     {
         var interval = _options.SweepInterval.Ticks;
-        var ticks = (at.UtcTicks + interval - 1) / interval * interval;
+        var ticks = ((at.UtcTicks - _sweepPhase + interval - 1) / interval * interval) + _sweepPhase;
         return new DateTimeOffset(ticks, TimeSpan.Zero);
     }
 
@@ -242,9 +245,10 @@ public sealed class YearSimulation
         }
         else
         {
-            SweepAt(end);
-            // The teacher answers the one-tap card some minutes after the sweep asked.
-            At(Tick(end) + TimeSpan.FromMinutes(_random.Next(5, 61)), () => TeacherAnswersAsync(occurrence, CancellationToken.None));
+            // The sweep sees meetings that ended before it runs; the teacher answers the one-tap card some minutes after it asked.
+            var asked = Tick(end + TimeSpan.FromSeconds(1));
+            SweepAt(asked);
+            At(asked + TimeSpan.FromMinutes(_random.Next(5, 61)), () => TeacherAnswersAsync(occurrence, CancellationToken.None));
         }
     }
 
