@@ -130,9 +130,11 @@ public sealed class YearSimulation
 
     /// <summary>
     /// Runs the simulation on the storage named in <paramref name="configuration"/>
-    /// (Storage:ConnectionString, Storage:TablePrefix), in tables of its own that it drops at the end.
+    /// (Storage:ConnectionString, Storage:TablePrefix), in tables of its own that it drops at the end;
+    /// <paramref name="inspect"/> may look at the simulated bot's services and stores before they go.
     /// </summary>
-    public static async Task<SimulationResult> RunAsync(SimulationSettings settings, IConfiguration configuration, CancellationToken cancellationToken)
+    public static async Task<SimulationResult> RunAsync(SimulationSettings settings, IConfiguration configuration, CancellationToken cancellationToken,
+        Func<IServiceProvider, SimulationResult, Task>? inspect = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Pupils, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Terms, 1);
@@ -146,7 +148,12 @@ public sealed class YearSimulation
         var from = clock.GetUtcNow();
         await simulation.SeedAsync(terms, cancellationToken);
         await simulation.RunEventsAsync(cancellationToken);
-        return await simulation.ResultAsync(from, stopwatch, cancellationToken);
+        var result = await simulation.ResultAsync(from, stopwatch, cancellationToken);
+        if (inspect is not null)
+        {
+            await inspect(host.Services, result);
+        }
+        return result;
     }
 
     private T Get<T>() where T : notnull => _services.GetRequiredService<T>();
