@@ -428,14 +428,14 @@ public sealed class YearSimulation
     private static bool IsWeekday(DateOnly day) => day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday);
 
     /// <summary>Each year group's own channel, so an alert's audience is that year's team.</summary>
-    internal static ConversationReference Channel(YearGroup year) => new()
+    public static ConversationReference Channel(YearGroup year) => new()
     {
         ChannelId = "msteams",
         ServiceUrl = "https://simulation.invalid/",
         Conversation = new ConversationAccount { Id = $"19:sim-year-{year.Code.ToLowerInvariant()}@thread.tacv2", ConversationType = "channel", IsGroup = true },
     };
 
-    private static Activity PersonalChat(string entraId)
+    public static Activity PersonalChat(string entraId)
     {
         var activity = Activity.CreateMessage("hi");
         activity.ServiceUrl = "https://simulation.invalid/";
