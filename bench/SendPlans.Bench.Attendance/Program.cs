@@ -23,7 +23,7 @@ namespace SendPlans.Bench.Attendance;
 //      fake Graph through the real Graph client (target <= 20 s);
 //   2. a simulated year on accelerated time (simulate-year's code, target <= 60 s), with the
 //      median and maximum time from a missed meeting's end to its alert.
-// Usage: dotnet run -c Release --project bench/SendPlans.Bench.Attendance [-- --latency-ms 0 --miss 0.1 --seed 7 --runs 1]
+// Usage: dotnet run -c Release --project bench/SendPlans.Bench.Attendance [-- --latency-ms 0 --miss 0.1 --seed 7 --runs 1 --sweep-only]
 internal static class Bench
 {
     public static async Task<int> Main(string[] args)
@@ -48,8 +48,8 @@ internal static class Bench
         }
 
         Console.WriteLine();
-        Console.WriteLine("Simulated year (simulate-year): 260 pupils, 3 terms, accelerated time");
-        for (var run = 0; run < runs; run++)
+        Console.WriteLine(args.Contains("--sweep-only") ? "The simulated year was not run (--sweep-only)." : "Simulated year (simulate-year): 260 pupils, 3 terms, accelerated time");
+        for (var run = 0; run < (args.Contains("--sweep-only") ? 0 : runs); run++)
         {
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
             {
