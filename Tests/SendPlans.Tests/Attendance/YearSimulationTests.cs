@@ -33,17 +33,28 @@ public sealed class SmallSchoolTerm : IAsyncLifetime
     /// <summary>Staff the rule refuses for some alert's pupil: the check above is not vacuous.</summary>
     public int Refusals { get; private set; }
 
+    /// <summary>The simulation's tables that are still there after it finished.</summary>
+    public IReadOnlyList<string> TablesLeft { get; private set; } = [];
+
     public static async Task<IConfiguration> StorageAsync() => new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
     {
         ["Storage:ConnectionString"] = await Azurite.ConnectionStringAsync(),
         ["Storage:TablePrefix"] = Azurite.NewPrefix(),
     }).Build();
 
-    public async Task InitializeAsync() =>
-        Result = await YearSimulation.RunAsync(Settings, await StorageAsync(), default, InspectAsync);
+    public async Task InitializeAsync()
+    {
+        var storage = await StorageAsync();
+        Result = await YearSimulation.RunAsync(Settings, storage, default, InspectAsync);
+        var service = new TableServiceClient(storage["Storage:ConnectionString"]);
+        TablesLeft = [.. service.Query().Select(t => t.Name).Where(n => n.StartsWith(_prefix, StringComparison.Ordinal))];
+    }
+
+    private string _prefix = "";
 
     private async Task InspectAsync(IServiceProvider services, SimulationResult result)
     {
+        _prefix = services.GetRequiredService<IOptions<StorageOptions>>().Value.TablePrefix;
         var options = services.GetRequiredService<IOptions<AttendanceOptions>>().Value;
         AlertWithin = options.SweepInterval + options.ReportDelay;
         var school = result.Settings.SchoolId;
@@ -165,6 +176,12 @@ public sealed class YearSimulationTests(SmallSchoolTerm term) : IClassFixture<Sm
         Result.ReportLatency.Count.Should().BeGreaterThan(0);
         Result.ReportLatency.Max.Should().BeLessThanOrEqualTo(term.AlertWithin);
         Result.Latency.Median.Should().BeGreaterThan(TimeSpan.Zero);
+    }
+
+    [Fact]
+    public void RunAsync_Finished_DropsItsOwnTables()
+    {
+        term.TablesLeft.Should().BeEmpty("a simulation runs under a table prefix of its own and leaves nothing behind");
     }
 
     [Fact]
