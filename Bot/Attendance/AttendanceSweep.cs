@@ -44,14 +44,9 @@ public sealed class AttendanceService(
         var o = options.Value;
         var now = time.GetUtcNow();
         int settled = 0, asked = 0, missed = 0;
-        var unsettled = new List<EndedMeeting>();
-        foreach (var meeting in await meetings.EndedBetweenAsync(now - o.Lookback, now, cancellationToken))
-        {
-            if (await attendance.GetAsync(meeting.SchoolId, meeting.MeetingId, cancellationToken) is null)
-            {
-                unsettled.Add(meeting); // otherwise settled, or the teacher was asked and their answer will come through the card
-            }
-        }
+        // A meeting with a record is settled, or its teacher was asked and their answer will come through the card.
+        var unsettled = await meetings.EndedBetweenAsync(now - o.Lookback, now,
+            async (schoolId, meetingId, token) => await attendance.GetAsync(schoolId, meetingId, token) is null, cancellationToken);
         var read = await ReadReportsAsync(unsettled.Where(m => m.IsOnline && now >= m.End + o.ReportDelay), cancellationToken);
         foreach (var meeting in unsettled)
         {
