@@ -25,7 +25,7 @@ public static class SimulationReport
             }
         }
         s.AppendLine();
-        s.AppendLine(c, $"The year: {r.Meetings} meetings (first and rebooked), {r.Missed} missed, {r.Alerts} alerts.");
+        s.AppendLine(c, $"The year: {r.Meetings} meetings (first and rebooked), {r.Missed} missed, {r.Alerts} alerts; {r.Rescheduled} meetings moved through booking's reschedule, {r.RebookedDirectly} in the store directly (past the term, or no free slot).");
         s.AppendLine(c, $"Alert latency (missed meeting's end to the alert queued): median {Minutes(r.Latency.Median)}, max {Minutes(r.Latency.Max)} over {r.Latency.Count} alerts; " +
             $"from a Teams report median {Minutes(r.ReportLatency.Median)}, max {Minutes(r.ReportLatency.Max)} ({r.ReportLatency.Count}); " +
             $"from the teacher's answer (in person) median {Minutes(r.TeacherLatency.Median)}, max {Minutes(r.TeacherLatency.Max)} ({r.TeacherLatency.Count}).");

@@ -9,6 +9,7 @@ using SendPlans.Bot.Roster.Demo;
 using SendPlans.Bot.Roster.Import;
 using SendPlans.Bot.Terms;
 using SendPlans.Infrastructure.BotFramework;
+using SendPlans.Infrastructure.Calendars;
 using SendPlans.Infrastructure.Storage;
 
 namespace SendPlans.Bot.Simulation;
@@ -70,6 +71,8 @@ public sealed record SimulationResult(
     LatencyFigures ReportLatency,
     LatencyFigures TeacherLatency,
     int Sweeps,
+    int Rescheduled,
+    int RebookedDirectly,
     int RecipientsChecked,
     IReadOnlyList<string> Violations,
     DateTimeOffset SimulatedFrom,
@@ -106,6 +109,8 @@ public sealed class YearSimulation
     private readonly List<string> _violations = [];
     private long _order;
     private long _sweepPhase;
+    private int _rescheduled;
+    private int _directRebooks;
     private int _sweeps;
     private string _school = "";
     private IReadOnlyList<StaffMember> _staff = [];
@@ -125,8 +130,8 @@ public sealed class YearSimulation
         _sweepPhase = (long)(_random.NextDouble() * _options.SweepInterval.Ticks);
     }
 
-    /// <summary>One meeting occurrence and what the simulated parent does.</summary>
-    private sealed record Occurrence(string MeetingId, string TermId, Pupil Pupil, int Attempt, DateTimeOffset End, bool Online, bool Attends, StaffMember Teacher);
+    /// <summary>One meeting occurrence (round 0 the first, 1 the rebooked one) and what the simulated parent does.</summary>
+    private sealed record Occurrence(string MeetingId, string TermId, Pupil Pupil, int Round, DateTimeOffset End, bool Online, bool Attends, StaffMember Teacher);
 
     /// <summary>
     /// Runs the simulation on the storage named in <paramref name="configuration"/>
@@ -189,19 +194,34 @@ public sealed class YearSimulation
         var pupils = (await roster.GetPupilsWithContactsAsync(Reader, _school, includeArchived: false, cancellationToken))
             .OrderBy(p => p.Pupil.YearGroup.Order).ThenBy(p => p.Pupil.ClassName, StringComparer.Ordinal).ThenBy(p => p.Pupil.Upn, StringComparer.Ordinal).ToList();
         var meetings = Get<MeetingStore>();
+        var calendarProvider = Get<ICalendarProvider>();
         foreach (var term in terms)
         {
+            // Booked as "Book all" does: the events in the Local calendar (invitations in its outbox), then the meetings store.
             var days = term.SchoolDays(term.MeetingWindowStart, term.MeetingWindowEnd).ToList();
+            var booked = new List<(MeetingRecord Meeting, Pupil Pupil, StaffMember Teacher, string? Email)>();
             for (var i = 0; i < pupils.Count; i++)
             {
                 var (pupil, contacts) = (pupils[i].Pupil, pupils[i].Contacts);
-                var day = days[i % days.Count];
-                var time = AfterSchool[i / days.Count % AfterSchool.Length];
-                var start = Instant(day, time);
+                var start = Instant(days[i % days.Count], AfterSchool[i / days.Count % AfterSchool.Length]);
                 var email = contacts.Where(c => !c.IsArchived && c.Email is not null).OrderBy(c => c.Priority).Select(c => c.Email).FirstOrDefault();
                 var teacher = TeacherOf(pupil);
-                var meeting = await meetings.CreateAsync(Meeting(term.Id, pupil.Upn, teacher, 0, start, email is not null), cancellationToken);
-                Plan(meeting, pupil, teacher, email, attends: _random.NextDouble() >= _settings.MissProbability);
+                booked.Add((new MeetingRecord(_school, term.Id, pupil.Upn, teacher.EntraObjectId, teacher.Email)
+                {
+                    Status = MeetingStatus.Booked,
+                    Slot = new SlotTimes(start, start + MeetingLength),
+                    TimeZone = _timeZone,
+                }, pupil, teacher, email));
+            }
+            var events = await calendarProvider.CreateEventsAsync([.. booked.Select(b => new NewCalendarEvent(
+                b.Meeting.TransactionId, b.Teacher.Email, "Plan meeting", "<p>Your child's plan meeting.</p>", b.Meeting.Slot!.Start, b.Meeting.Slot.End, _timeZone,
+                b.Email is null ? [] : [new EventAttendee(b.Email, "Parent")], OnlineMeeting: b.Email is not null, Location: b.Email is null ? "At school" : null))],
+                cancellationToken: cancellationToken);
+            for (var i = 0; i < booked.Count; i++)
+            {
+                var created = events[i].Event ?? throw new InvalidOperationException($"The Local calendar refused a simulated meeting: {events[i].Failure}");
+                var meeting = await meetings.CreateAsync(booked[i].Meeting with { EventId = created.EventId, JoinUrl = created.JoinUrl }, cancellationToken);
+                Plan(meeting, booked[i].Pupil, booked[i].Teacher, booked[i].Email, round: 0, attends: _random.NextDouble() >= _settings.MissProbability);
             }
         }
     }
@@ -239,11 +259,11 @@ public sealed class YearSimulation
     }
 
     /// <summary>Records what the parent will do and when the bot can know it.</summary>
-    private void Plan(MeetingRecord meeting, Pupil pupil, StaffMember teacher, string? parentEmail, bool attends)
+    private void Plan(MeetingRecord meeting, Pupil pupil, StaffMember teacher, string? parentEmail, int round, bool attends)
     {
         var id = BookedEndedMeetings.IdOf(meeting);
         var end = meeting.Slot!.End;
-        var occurrence = new Occurrence(id, meeting.TermId, pupil, meeting.Attempt, end, meeting.JoinUrl is not null, attends, teacher);
+        var occurrence = new Occurrence(id, meeting.TermId, pupil, round, end, meeting.JoinUrl is not null, attends, teacher);
         _occurrences[id] = occurrence;
         if (meeting.JoinUrl is { } joinUrl)
         {
@@ -317,7 +337,7 @@ public sealed class YearSimulation
         {
             return;
         }
-        if (_occurrences.TryGetValue(item.MeetingId, out var missed) && missed.Attempt == 0)
+        if (_occurrences.TryGetValue(item.MeetingId, out var missed) && missed.Round == 0)
         {
             await ActAsync(item, FollowUpAction.Rebook, lead, null, cancellationToken);
             await RebookAsync(missed, cancellationToken);
@@ -363,7 +383,12 @@ public sealed class YearSimulation
         return stored;
     }
 
-    /// <summary>The teacher moves the meeting (booking's reschedule): a new occurrence, 2 to 6 school days on.</summary>
+    /// <summary>
+    /// The teacher moves the meeting through booking's reschedule (the event moves in the Local
+    /// calendar and the parent is sent the new time) to an after-school slot 2 to 6 school days on
+    /// that is free in their calendar. Past the term (reschedule is for the current term only) or
+    /// with no free slot, the meetings store is changed as reschedule would (counted as direct).
+    /// </summary>
     private async Task RebookAsync(Occurrence missed, CancellationToken cancellationToken)
     {
         var term = _terms.First(t => t.Id == missed.TermId);
@@ -376,29 +401,42 @@ public sealed class YearSimulation
                 skip--;
             }
         }
-        var start = Instant(day, AfterSchool[_random.Next(AfterSchool.Length)]);
+        var first = _random.Next(AfterSchool.Length);
+        var candidates = Enumerable.Range(0, AfterSchool.Length)
+            .Select(k => Instant(day, AfterSchool[(first + k) % AfterSchool.Length]))
+            .Select(start => new SlotTimes(start, start + MeetingLength)).ToList();
+        var meetings = Get<MeetingStore>();
+        var booking = Get<BookingService>();
+        MeetingRecord? moved = null;
+        foreach (var slot in candidates)
+        {
+            // The slot the teacher picks on their "my meetings" card is one of the meeting's alternatives.
+            await meetings.UpdateAsync(_school, missed.TermId, missed.Pupil.Upn, m => m with { Alternatives = [.. m.Alternatives.Where(a => a.Key != slot.Key), slot] }, cancellationToken);
+            await booking.RescheduleAsync(missed.Teacher, missed.TermId, missed.Pupil.Upn, slot.Key, cancellationToken);
+            moved = await meetings.GetAsync(_school, missed.TermId, missed.Pupil.Upn, cancellationToken);
+            if (moved?.Slot?.Start == slot.Start)
+            {
+                break;
+            }
+            moved = null;
+        }
+        if (moved is null)
+        {
+            _directRebooks++;
+            moved = await meetings.UpdateAsync(_school, missed.TermId, missed.Pupil.Upn, m => m with
+            {
+                Alternatives = [.. m.Alternatives.Where(a => a.Key != candidates[0].Key).Append(m.Slot!)],
+                Slot = candidates[0],
+                Status = MeetingStatus.Rescheduled,
+            }, cancellationToken);
+        }
+        else
+        {
+            _rescheduled++;
+        }
         var contacts = await Get<RosterStore>().GetContactsAsync(Reader, _school, missed.Pupil.Upn, cancellationToken);
         var email = contacts.Where(c => !c.IsArchived && c.Email is not null).OrderBy(c => c.Priority).Select(c => c.Email).FirstOrDefault();
-        var attempt = missed.Attempt + 1;
-        var moved = await Get<MeetingStore>().UpdateAsync(_school, missed.TermId, missed.Pupil.Upn, m => Meeting(m.TermId, m.Upn, missed.Teacher, attempt, start, email is not null) with
-        {
-            Status = MeetingStatus.Rescheduled,
-        }, cancellationToken);
-        Plan(moved!, missed.Pupil, missed.Teacher, email, attends: _random.NextDouble() < _settings.FollowUpSuccess);
-    }
-
-    private MeetingRecord Meeting(string termId, string upn, StaffMember teacher, int attempt, DateTimeOffset start, bool online)
-    {
-        var key = TableKeys.Hash($"{_school}|{termId}|{upn}|{attempt}");
-        return new MeetingRecord(_school, termId, upn, teacher.EntraObjectId, teacher.Email)
-        {
-            Status = MeetingStatus.Booked,
-            Slot = new SlotTimes(start, start + MeetingLength),
-            TimeZone = _timeZone,
-            EventId = $"sim-{key}",
-            JoinUrl = online ? $"https://teams.microsoft.com/l/meetup-join/sim-{key}" : null,
-            Attempt = attempt,
-        };
+        Plan(moved!, missed.Pupil, missed.Teacher, email, round: missed.Round + 1, attends: _random.NextDouble() < _settings.FollowUpSuccess);
     }
 
     private async Task<StaffMember> LeadForAsync(FollowUpItem item, CancellationToken cancellationToken)
@@ -542,14 +580,14 @@ public sealed class YearSimulation
             LatencyFigures.Of(latencies.Select(l => l.Latency)),
             LatencyFigures.Of(latencies.Where(l => l.Online).Select(l => l.Latency)),
             LatencyFigures.Of(latencies.Where(l => !l.Online).Select(l => l.Latency)),
-            _sweeps, recipients, _violations, from, _clock.GetUtcNow(), stopwatch.Elapsed);
+            _sweeps, _rescheduled, _directRebooks, recipients, _violations, from, _clock.GetUtcNow(), stopwatch.Elapsed);
     }
 
     private SimulatedYear Year(string termId, YearFigures figures, Func<Occurrence, bool> inYear, Func<FollowUpItem, bool> itemInYear,
         IReadOnlyList<FollowUpItem> items, Dictionary<string, AttendanceRecord> outcomes)
     {
         var occurrences = _occurrences.Values.Where(o => o.TermId == termId && inYear(o)).ToList();
-        var first = occurrences.Where(o => o.Attempt == 0).Select(o => outcomes.GetValueOrDefault(o.MeetingId)?.Outcome).ToList();
+        var first = occurrences.Where(o => o.Round == 0).Select(o => outcomes.GetValueOrDefault(o.MeetingId)?.Outcome).ToList();
         var alerts = items.Where(i => i.Reason == FollowUpReason.Missed && i.TermId == termId && itemInYear(i) && _occurrences.ContainsKey(i.MeetingId)).ToList();
         return new SimulatedYear(
             figures.Code, figures.Name, figures.Pupils, occurrences.Count,

@@ -179,6 +179,14 @@ public sealed class YearSimulationTests(SmallSchoolTerm term) : IClassFixture<Sm
     }
 
     [Fact]
+    public void RunAsync_SmallSchoolTerm_RebookedMeetingsMovedThroughBookingsReschedule()
+    {
+        Result.Rescheduled.Should().BeGreaterThan(0);
+        Result.RebookedDirectly.Should().Be(0, "inside the term the teacher finds a free slot and booking moves the event");
+        Result.Meetings.Should().Be(60 + Result.Rescheduled);
+    }
+
+    [Fact]
     public void RunAsync_Finished_DropsItsOwnTables()
     {
         term.TablesLeft.Should().BeEmpty("a simulation runs under a table prefix of its own and leaves nothing behind");
