@@ -34,7 +34,11 @@ public sealed record EndedMeeting(
 /// <summary>The seam over the meetings store: which meetings ended in a window.</summary>
 public interface IEndedMeetings
 {
-    Task<IReadOnlyList<EndedMeeting>> EndedBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken);
+    /// <summary>
+    /// Meetings that ended in [from, to). <paramref name="include"/> (school id, meeting id) is asked
+    /// first, so a meeting the caller has already settled costs no read of the pupil's contacts.
+    /// </summary>
+    Task<IReadOnlyList<EndedMeeting>> EndedBetweenAsync(DateTimeOffset from, DateTimeOffset to, Func<string, string, CancellationToken, Task<bool>>? include, CancellationToken cancellationToken);
 
     Task<EndedMeeting?> FindAsync(string schoolId, string meetingId, CancellationToken cancellationToken);
 }
@@ -47,12 +51,12 @@ public sealed class BookedEndedMeetings(MeetingStore meetings, RosterStore roste
     // A plan meeting is ~15 minutes; looking back an hour more finds any that started earlier and ended in the window.
     private static readonly TimeSpan LongestMeeting = TimeSpan.FromHours(2);
 
-    public async Task<IReadOnlyList<EndedMeeting>> EndedBetweenAsync(DateTimeOffset from, DateTimeOffset to, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<EndedMeeting>> EndedBetweenAsync(DateTimeOffset from, DateTimeOffset to, Func<string, string, CancellationToken, Task<bool>>? include, CancellationToken cancellationToken)
     {
         var found = new List<EndedMeeting>();
         foreach (var m in await meetings.StartingBetweenAsync(from - LongestMeeting, to, cancellationToken))
         {
-            if (m.Slot is { } slot && slot.End >= from && slot.End < to)
+            if (m.Slot is { } slot && slot.End >= from && slot.End < to && (include is null || await include(m.SchoolId, IdOf(m), cancellationToken)))
             {
                 found.Add(await ToEndedAsync(m, cancellationToken));
             }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using SendPlans.Bot.Booking;
@@ -35,25 +36,29 @@ public sealed class AttendanceService(
 {
     private static readonly RosterReader Reader = RosterReader.System("attendance");
 
+    /// <summary>Attendance reports read at once (see <see cref="ReadReportsAsync"/>).</summary>
+    internal const int ReportReaders = 4;
+
     public async Task<SweepCounts> SweepAsync(CancellationToken cancellationToken)
     {
         var o = options.Value;
         var now = time.GetUtcNow();
         int settled = 0, asked = 0, missed = 0;
-        foreach (var meeting in await meetings.EndedBetweenAsync(now - o.Lookback, now, cancellationToken))
+        // A meeting with a record is settled, or its teacher was asked and their answer will come through the card.
+        var unsettled = await meetings.EndedBetweenAsync(now - o.Lookback, now,
+            async (schoolId, meetingId, token) => await attendance.GetAsync(schoolId, meetingId, token) is null, cancellationToken);
+        var read = await ReadReportsAsync(unsettled.Where(m => m.IsOnline && now >= m.End + o.ReportDelay), cancellationToken);
+        foreach (var meeting in unsettled)
         {
-            var current = await attendance.GetAsync(meeting.SchoolId, meeting.MeetingId, cancellationToken);
-            if (current is not null)
-            {
-                continue; // settled, or the teacher was asked and their answer will come through the card
-            }
             if (meeting.IsOnline)
             {
                 if (now < meeting.End + o.ReportDelay)
                 {
                     continue;
                 }
-                var report = await reports.GetAttendanceAsync(meeting.OrganizerMailbox, meeting.JoinUrl!, cancellationToken);
+                // A read that failed above is made again here, so its error ends the pass where it did before.
+                var report = read.TryGetValue(meeting.MeetingId, out var found) ? found
+                    : await reports.GetAttendanceAsync(meeting.OrganizerMailbox, meeting.JoinUrl!, cancellationToken);
                 if (AttendanceRules.FromReport(report, meeting.ContactEmails) is { } outcome)
                 {
                     settled++;
@@ -115,6 +120,27 @@ public sealed class AttendanceService(
             }
         }
         return outcome;
+    }
+
+    /// <summary>
+    /// Reads the due reports a few at a time: a backlog (after an outage) would otherwise cost three
+    /// Graph round trips per meeting in a row. Four at once stays within Graph's per-mailbox limit.
+    /// </summary>
+    private async Task<ConcurrentDictionary<string, MeetingAttendanceReport>> ReadReportsAsync(IEnumerable<EndedMeeting> due, CancellationToken cancellationToken)
+    {
+        var read = new ConcurrentDictionary<string, MeetingAttendanceReport>(StringComparer.Ordinal);
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = ReportReaders, CancellationToken = cancellationToken }, async (meeting, token) =>
+        {
+            try
+            {
+                read[meeting.MeetingId] = await reports.GetAttendanceAsync(meeting.OrganizerMailbox, meeting.JoinUrl!, token);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.ReportReadFailed(logger, meeting.SchoolId, e.GetType().Name); // read again in order below
+            }
+        });
+        return read;
     }
 
     private async Task<int> AskTeacherAsync(EndedMeeting meeting, string why, CancellationToken cancellationToken)

@@ -26,4 +26,7 @@ internal static partial class Log
 
     [LoggerMessage(7008, LogLevel.Information, "Attendance recorded in school {SchoolId}: {Outcome} from {Source}")]
     public static partial void AttendanceRecorded(ILogger logger, string schoolId, string outcome, string source);
+
+    [LoggerMessage(7009, LogLevel.Warning, "Attendance report read failed in school {SchoolId}: {ErrorType}; read again in order")]
+    public static partial void ReportReadFailed(ILogger logger, string schoolId, string errorType);
 }

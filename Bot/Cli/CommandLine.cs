@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure;
 using SendPlans.Bot.DataProtection;
 using SendPlans.Bot.Roster;
@@ -8,7 +9,8 @@ namespace SendPlans.Bot.Cli;
 
 /// <summary>
 /// The bot's one-off commands, run with the host's services but without starting the host:
-/// <c>import</c> (a school's roster files) and <c>seed-demo</c> (the demo school, when absent).
+/// <c>import</c> (a school's roster files), <c>seed-demo</c> (the demo school, when absent),
+/// <c>erase</c> (one pupil) and <c>simulate-year</c> (a year of meetings on accelerated time).
 /// </summary>
 public sealed class CommandLine(IServiceProvider services, TextWriter output, TextWriter error)
 {
@@ -17,21 +19,27 @@ public sealed class CommandLine(IServiceProvider services, TextWriter output, Te
     public const int Usage = 2;
     public const int Unavailable = 3;
 
-    public static IReadOnlySet<string> Commands { get; } = new HashSet<string>(StringComparer.Ordinal) { "import", "seed-demo", "erase" };
+    public static IReadOnlySet<string> Commands { get; } = new HashSet<string>(StringComparer.Ordinal) { "import", "seed-demo", "erase", "simulate-year" };
 
     public const string UsageText = """
         Usage:
           dotnet run --project Bot -- import --school <id> [--dry-run] <pupils.csv> [contacts.csv] [staff.csv]
           dotnet run --project Bot -- seed-demo
           dotnet run --project Bot -- erase --school <id> --upn <UPN> --confirm
+          dotnet run --project Bot -- simulate-year [--school <id>] [--seed <n>] [--miss-probability 0.1] [--follow-up-success 0.8] [--pupils 260] [--terms 3]
 
         import     checks the roster files and, when every row is good, makes the school's roster match them.
                    --dry-run shows what would be added, changed and removed, and writes nothing.
         seed-demo  stores the demo school (id 'demo') unless it is there already.
         erase      removes every record of one pupil (roster, contacts, plans, and each feature's records),
                    for an erasure request. It cannot be undone, so it asks for --confirm.
+        simulate-year  simulates a school year of plan meetings on the demo school (260 pupils, 3 terms) on
+                   accelerated time, in tables of its own that it drops afterwards, and prints the dashboard's
+                   figures per term and year group, the alert latency and the invariants. Exit code 1 when an
+                   invariant is broken. docs/attendance.md says what is simulated.
 
-        Exit codes: 0 done, 1 the files have problems (the report lists them), 2 usage, 3 storage unavailable.
+        Exit codes: 0 done, 1 the files have problems (the report lists them) or a simulation broke an
+        invariant, 2 usage, 3 storage unavailable.
         The file format is in docs/roster-import.md.
         """;
 
@@ -46,6 +54,7 @@ public sealed class CommandLine(IServiceProvider services, TextWriter output, Te
                 "import" => await ImportAsync(args[1..], cancellationToken),
                 "seed-demo" when args.Length == 1 => await SeedDemoAsync(cancellationToken),
                 "erase" => await EraseAsync(args[1..], cancellationToken),
+                "simulate-year" => await SimulateYearAsync(args[1..], cancellationToken),
                 _ => UsageError($"'{string.Join(' ', args)}' is not a command I know."),
             };
         }
@@ -154,6 +163,45 @@ public sealed class CommandLine(IServiceProvider services, TextWriter output, Te
             ? "No records of that pupil were found; the request is recorded in the audit."
             : $"Erased {rows} record(s) of that pupil. The audit keeps a pseudonymous note of the erasure.");
         return Ok;
+    }
+
+    private async Task<int> SimulateYearAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var settings = new Simulation.SimulationSettings();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--school" when value is not null && SchoolIds.IsValid(value):
+                    settings = settings with { SchoolId = value };
+                    break;
+                case "--seed" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seed):
+                    settings = settings with { Seed = seed };
+                    break;
+                case "--miss-probability" when Probability(value) is { } miss:
+                    settings = settings with { MissProbability = miss };
+                    break;
+                case "--follow-up-success" when Probability(value) is { } success:
+                    settings = settings with { FollowUpSuccess = success };
+                    break;
+                case "--pupils" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pupils) && pupils is >= 1 and <= 5000:
+                    settings = settings with { Pupils = pupils };
+                    break;
+                case "--terms" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var terms) && terms is >= 1 and <= 3:
+                    settings = settings with { Terms = terms };
+                    break;
+                default:
+                    return UsageError($"Bad or unknown argument {args[i]}{(value is null ? "" : " " + value)}: --school takes an id, --seed a whole number, the probabilities 0 to 1, --pupils 1 to 5000, --terms 1 to 3.");
+            }
+            i++;
+        }
+        var result = await Simulation.YearSimulation.RunAsync(settings, services.GetRequiredService<IConfiguration>(), cancellationToken);
+        await output.WriteAsync(Simulation.SimulationReport.ToText(result));
+        return result.Violations.Count == 0 ? Ok : Invalid;
+
+        static double? Probability(string? text) =>
+            double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1 ? p : null;
     }
 
     private async Task<int> SeedDemoAsync(CancellationToken cancellationToken)
