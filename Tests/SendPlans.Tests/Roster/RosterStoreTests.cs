@@ -115,6 +115,7 @@ public sealed class RosterStoreTests : IAsyncLifetime
 
         await store.GetPupilAsync(Reader, "oak", "P823204124001", default);
         await store.GetContactsAsync(Reader, "oak", "P823204124001", default);
+        await store.GetPupilWithContactsAsync(Reader, "oak", "P823204124001", default);
         await store.GetClassAsync(Reader, "oak", "RA", default);
         await store.GetPupilsAsync(Reader, "oak", false, default);
         await store.GetYearGroupPupilsAsync(Reader, "oak", YearGroup.Reception, default);
