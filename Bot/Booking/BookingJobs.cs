@@ -219,7 +219,19 @@ public sealed class ParentRemindersJob(
             {
                 continue;
             }
-            sent += await RemindAsync(meeting, LeadKey(due[0]), cancellationToken);
+            try
+            {
+                sent += await RemindAsync(meeting, LeadKey(due[0]), cancellationToken);
+            }
+            catch (Exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                // The mail did not go: give the claim back so the next pass sends it. The message
+                // ids stay the same, so a parent whose copy did go is not mailed twice by the outbox.
+                var released = due.Select(LeadKey).ToHashSet(StringComparer.Ordinal);
+                await meetings.UpdateAsync(meeting.SchoolId, meeting.TermId, meeting.Upn,
+                    m => m with { RemindersSent = [.. m.RemindersSent.Where(k => !released.Contains(k))] }, CancellationToken.None);
+                throw;
+            }
         }
         Sent(sent);
         return sent;

@@ -5,6 +5,7 @@ using SendPlans.Bot.Booking;
 using SendPlans.Cards.Booking;
 using SendPlans.Infrastructure.Calendars.Local;
 using SendPlans.Infrastructure.Jobs;
+using SendPlans.Infrastructure.Mail;
 using SendPlans.Tests.Support;
 using static SendPlans.Tests.Booking.BookingSchool;
 
@@ -102,6 +103,33 @@ public sealed class BookingJobsTests : IAsyncLifetime
         var reminders = (await outbox.ListAsync("o.nwosu@example.org")).Where(m => m.Subject.StartsWith("Reminder")).ToList();
         reminders.Should().HaveCount(2);
         reminders[0].HtmlBody.Should().Contain("/booking/").And.Contain("You do not need a Teams account");
+    }
+
+    [Fact]
+    public async Task Reminders_MailFailsOnce_SentOnTheNextPass()
+    {
+        await BookAllAsync();
+        var oliver = (await Meetings.GetAsync(School, TermId, Oliver, default))!;
+        var twoDays = new FakeTimeProvider(oliver.Slot!.Start - TimeSpan.FromDays(2) + TimeSpan.FromMinutes(1));
+        var mailer = new FailingOnceMailer(Services.GetRequiredService<LocalOutboxMailer>());
+        var failing = ActivatorUtilities.CreateInstance<ParentRemindersJob>(Services, twoDays, mailer);
+
+        await failing.Invoking(j => j.RunOnceAsync(default)).Should().ThrowAsync<HttpRequestException>();
+        (await Meetings.GetAsync(School, TermId, Oliver, default))!.RemindersSent.Should().BeEmpty("the failed reminder's claim is given back");
+        await failing.RunOnceAsync(default);
+
+        var reminders = (await Services.GetRequiredService<LocalOutbox>().ListAsync("o.nwosu@example.org")).Where(m => m.Subject.StartsWith("Reminder")).ToList();
+        reminders.Should().ContainSingle();
+        (await Meetings.GetAsync(School, TermId, Oliver, default))!.RemindersSent.Should().NotBeEmpty();
+    }
+
+    /// <summary>Throws on its first send, as a mail server that is briefly down; then sends.</summary>
+    private sealed class FailingOnceMailer(IParentMailer inner) : IParentMailer
+    {
+        private int _calls;
+
+        public Task SendAsync(MailMessage message, CancellationToken cancellationToken) =>
+            Interlocked.Increment(ref _calls) == 1 ? throw new HttpRequestException("mail server unavailable") : inner.SendAsync(message, cancellationToken);
     }
 
     [Fact]
