@@ -124,7 +124,10 @@ public sealed class OutboxDispatcher(
         }
         catch (UntrustedServiceUrlException)
         {
-            await FailAsync(table, entity, DeliveryFailure.UntrustedServiceUrl, cancellationToken);
+            // Not called until a validated activity comes from it (the Playground or Teams saying
+            // hello after the bot started, for a reference stored before): wait with the same
+            // back-off as an outage, and give up as UntrustedServiceUrl only when that runs out.
+            await RetryLaterAsync(table, entity, DeliveryFailure.UntrustedServiceUrl, cancellationToken);
         }
         catch (HttpRequestException e) when (Permanent(e.StatusCode) is { } failure)
         {
@@ -132,7 +135,7 @@ public sealed class OutboxDispatcher(
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
         {
-            await RetryLaterAsync(table, entity, cancellationToken);
+            await RetryLaterAsync(table, entity, DeliveryFailure.TooManyAttempts, cancellationToken);
         }
         return false;
     }
@@ -145,12 +148,12 @@ public sealed class OutboxDispatcher(
         _ => null,
     };
 
-    private async Task RetryLaterAsync(TableClient table, TableEntity entity, CancellationToken cancellationToken)
+    private async Task RetryLaterAsync(TableClient table, TableEntity entity, DeliveryFailure whenExhausted, CancellationToken cancellationToken)
     {
         var attempts = (entity.GetInt32("Attempts") ?? 0) + 1;
         if (attempts >= options.Value.MaxAttempts)
         {
-            await FailAsync(table, entity, DeliveryFailure.TooManyAttempts, cancellationToken);
+            await FailAsync(table, entity, whenExhausted, cancellationToken);
             return;
         }
         // 2, 4, 8 ... seconds, at most 10 minutes: throttling and outages pass.

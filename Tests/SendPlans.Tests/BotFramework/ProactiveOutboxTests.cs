@@ -91,6 +91,43 @@ public sealed class ProactiveOutboxTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dispatch_ServiceUrlNotSeenYet_NotCalledButKeptUntilItIs()
+    {
+        await using var later = await FakeConnector.StartAsync();
+        await _outbox.EnqueueAsync(Message("alert-later") with { ServiceUrl = later.ServiceUrl }, CancellationToken.None);
+        var dispatcher = Dispatcher(_bot);
+
+        (await dispatcher.DispatchOnceAsync(CancellationToken.None)).Should().Be(0);
+        var waiting = await _outbox.FindAsync("alert-later", CancellationToken.None);
+        await _bot.Services.GetRequiredService<TrustedServiceUrls>().TrustAsync(later.ServiceUrl, CancellationToken.None);
+        _time.Advance(TimeSpan.FromSeconds(3));
+        var sent = await dispatcher.DispatchOnceAsync(CancellationToken.None);
+
+        waiting!.Status.Should().Be(OutboxStatus.Pending, "an alert stored before Teams said hello is not lost");
+        sent.Should().Be(1);
+        later.Requests.Should().ContainSingle("called only once a validated activity came from it");
+    }
+
+    [Fact]
+    public async Task Dispatch_ServiceUrlNeverSeen_FailsAsUntrustedWhenTheAttemptsRunOut()
+    {
+        await using var never = await FakeConnector.StartAsync();
+        await _outbox.EnqueueAsync(Message("alert-never") with { ServiceUrl = never.ServiceUrl }, CancellationToken.None);
+        var dispatcher = Dispatcher(_bot, Options.Create(new OutboxOptions { MaxAttempts = 3 }));
+
+        for (var i = 0; i < 3; i++)
+        {
+            await dispatcher.DispatchOnceAsync(CancellationToken.None);
+            _time.Advance(TimeSpan.FromMinutes(11));
+        }
+
+        var entry = await _outbox.FindAsync("alert-never", CancellationToken.None);
+        entry!.Status.Should().Be(OutboxStatus.Failed);
+        entry.Failure.Should().Be(DeliveryFailure.UntrustedServiceUrl);
+        never.Requests.Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task Dispatch_CreateConversation_StartsTheThreadAndRecordsIt()
     {
         await _outbox.EnqueueAsync(new OutboxMessage
