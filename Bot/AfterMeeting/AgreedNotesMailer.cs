@@ -35,7 +35,6 @@ public sealed class AgreedNotesMailer(
     private const string Sent = "sent";
 
     private static readonly RosterReader Reader = RosterReader.System("agreed notes mail");
-    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
 
     /// <summary>A current contact with parental responsibility and an email address who ticked "Please email me the notes".</summary>
     public static bool WantsEmail(Contact contact, ParentViews? given) =>
@@ -71,8 +70,8 @@ public sealed class AgreedNotesMailer(
             }
             var update = agreed.Revision > 1 && await HadEarlierAsync(table, pupil.SchoolId, termId, pupil.Upn, contactId, agreed.Revision, cancellationToken);
             var message = new MailMessage(contact.Email!.Trim(), contact.Relationship,
-                ParentViewsText.Format(update ? "AgreedMailUpdateSubject" : "AgreedMailSubject", English, pupil.LegalForename),
-                Html(school, pupil.LegalForename, agreed, update),
+                ParentViewsText.Format(update ? "AgreedMailUpdateSubject" : "AgreedMailSubject", ParentViewsText.CultureFor(contact.PreferredLanguage), pupil.LegalForename),
+                Html(school, pupil.LegalForename, agreed, update, ParentViewsText.CultureFor(contact.PreferredLanguage)),
                 MessageId(pupil.SchoolId, termId, pupil.Upn, contactId, agreed.Revision));
             try
             {
@@ -92,13 +91,13 @@ public sealed class AgreedNotesMailer(
     }
 
     /// <summary>The email: plain words from the resx, the teacher's own text, nothing else about the pupil.</summary>
-    public static string Html(string school, string pupilFirstName, AgreedNotes agreed, bool update)
+    public static string Html(string school, string pupilFirstName, AgreedNotes agreed, bool update, CultureInfo language)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         var html = new StringBuilder(2048);
-        html.Append("<p>").Append(E(ParentViewsText.Get("AgreedMailHello", English))).Append("</p>")
-            .Append("<p>").Append(E(ParentViewsText.Format(update ? "AgreedMailUpdate" : "AgreedMailIntro", English, pupilFirstName))).Append("</p>")
-            .Append("<h2>").Append(E(ParentViewsText.Get("AgreedHeading", English))).Append("</h2><ol>");
+        html.Append("<p>").Append(E(ParentViewsText.Get("AgreedMailHello", language))).Append("</p>")
+            .Append("<p>").Append(E(ParentViewsText.Format(update ? "AgreedMailUpdate" : "AgreedMailIntro", language, pupilFirstName))).Append("</p>")
+            .Append("<h2>").Append(E(ParentViewsText.Get("AgreedHeading", language))).Append("</h2><ol>");
         foreach (var target in agreed.Targets)
         {
             html.Append("<li>").Append(E(target)).Append("</li>");
@@ -106,12 +105,12 @@ public sealed class AgreedNotesMailer(
         html.Append("</ol>");
         if (agreed.Notes.Length > 0)
         {
-            html.Append("<h2>").Append(E(ParentViewsText.Get("AgreedNotesHeading", English))).Append("</h2><p>")
+            html.Append("<h2>").Append(E(ParentViewsText.Get("AgreedNotesHeading", language))).Append("</h2><p>")
                 .Append(E(agreed.Notes).Replace("\n", "<br>", StringComparison.Ordinal)).Append("</p>");
         }
-        html.Append("<p>").Append(E(ParentViewsText.Get("AgreedMailWhy", English))).Append("</p>")
-            .Append("<p>").Append(E(ParentViewsText.Get("AgreedMailEnd", English))).Append("</p>")
-            .Append("<p>").Append(E(ParentViewsText.Format("AgreedMailSignOff", English, school))).Append("</p>");
+        html.Append("<p>").Append(E(ParentViewsText.Get("AgreedMailWhy", language))).Append("</p>")
+            .Append("<p>").Append(E(ParentViewsText.Get("AgreedMailEnd", language))).Append("</p>")
+            .Append("<p>").Append(E(ParentViewsText.Format("AgreedMailSignOff", language, school))).Append("</p>");
         return html.ToString();
     }
 

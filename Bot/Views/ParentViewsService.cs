@@ -14,10 +14,13 @@ public sealed record ViewsSubject(ParentLink Link, Pupil Pupil, Contact Contact,
     public IReadOnlyList<ParentViewsTarget> Targets =>
         [.. (Plan?.Targets ?? []).Select(t => new ParentViewsTarget(t.AreaOfNeed ?? "", t.Text, t.HowSchoolHelps ?? "", t.HowWeKnow ?? ""))];
 
+    /// <summary>The parent's language when the school has its strings, otherwise English.</summary>
+    public System.Globalization.CultureInfo Culture => ParentViewsText.CultureFor(Contact.PreferredLanguage);
+
     /// <summary>The card's input, carrying the link token back with the Action.Execute.</summary>
     public ParentViewsCardInput CardInput(string token) =>
         new(Pupil.LegalForename, Term.Deadline, Targets, Views?.Answers ?? new Dictionary<string, string>(),
-            new JsonObject { [ParentViewsService.LinkField] = token }, CanChange)
+            new JsonObject { [ParentViewsService.LinkField] = token }, CanChange, Culture)
         {
             Agreed = Plan?.Agreed is { } agreed ? new ParentAgreedInput(agreed.Targets, agreed.Notes) : null,
         };

@@ -47,7 +47,7 @@ public static class ViewsEndpoints
         {
             return ProblemPage(http, options.Value);
         }
-        return FormPage(http, token, subject, antiforgery, saved is not null && subject.Views is not null ? ParentViewsText.Get("SavedBanner") : null);
+        return FormPage(http, token, subject, antiforgery, saved is not null && subject.Views is not null ? ParentViewsText.Get("SavedBanner", subject.Culture) : null);
     }
 
     private static async Task<IResult> SubmitAsync(
@@ -106,14 +106,14 @@ public static class ViewsEndpoints
         var card = ParentViewsCards.Views(subject.CardInput(token)).ToJson();
         Secure(http);
         http.Response.Headers.CacheControl = "no-store";
-        return Results.Content(ViewsPage.Form(card, tokens.FormFieldName, tokens.RequestToken!, banner), "text/html; charset=utf-8");
+        return Results.Content(ViewsPage.Form(card, tokens.FormFieldName, tokens.RequestToken!, banner, subject.Culture), "text/html; charset=utf-8");
     }
 
     private static IResult ProblemPage(HttpContext http, ViewsOptions options)
     {
         Secure(http);
         return Results.Content(
-            ViewsPage.Problem(ParentViewsText.Get("LinkProblemTitle"), ParentViewsText.Get("LinkProblemBody"), options.OfficeContact),
+            ViewsPage.Problem(ParentViewsText.Get("LinkProblemTitle", ParentViewsText.English), ParentViewsText.Get("LinkProblemBody", ParentViewsText.English), options.OfficeContact),
             "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
     }
 

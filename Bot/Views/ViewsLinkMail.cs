@@ -38,7 +38,6 @@ public sealed class ViewsLinkMailJob(
     private const string Sent = "sent";
     private const string Claimed = "claimed";
     private static readonly RosterReader Reader = RosterReader.System("views link mail");
-    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en-GB");
 
     protected override string LeaseName => "views-link-mail";
 
@@ -110,14 +109,15 @@ public sealed class ViewsLinkMailJob(
         static string E(string s) => WebUtility.HtmlEncode(s);
         var url = $"{booking.Value.PublicBaseUrl.TrimEnd('/')}/views/{token}";
         var name = pupil.LegalForename;
+        var language = ParentViewsText.CultureFor(contact.PreferredLanguage);
         var html =
-            $"<p>{E(ParentViewsText.Get("LinkMailGreeting", English))}</p>" +
-            $"<p>{E(ParentViewsText.Format("LinkMailIntro", English, name))}</p>" +
-            $"<p><a href=\"{E(url)}\"><strong>{E(ParentViewsText.Get("LinkMailButton", English))}</strong></a></p>" +
-            $"<p>{E(ParentViewsText.Format("AnswerBy", English, term.Deadline.ToString("dddd d MMMM", English)))}</p>" +
-            $"<p>{E(ParentViewsText.Get("LinkMailPrivate", English))}</p>" +
-            $"<p>{E(ParentViewsText.Get("LinkMailThanks", English))}<br>{E(school.Name)}</p>";
-        return new MailMessage(contact.Email!, contact.Relationship, ParentViewsText.Format("LinkMailSubject", English, name), html,
+            $"<p>{E(ParentViewsText.Get("LinkMailGreeting", language))}</p>" +
+            $"<p>{E(ParentViewsText.Format("LinkMailIntro", language, name))}</p>" +
+            $"<p><a href=\"{E(url)}\"><strong>{E(ParentViewsText.Get("LinkMailButton", language))}</strong></a></p>" +
+            $"<p>{E(ParentViewsText.Format("AnswerBy", language, term.Deadline.ToString("dddd d MMMM", language)))}</p>" +
+            $"<p>{E(ParentViewsText.Get("LinkMailPrivate", language))}</p>" +
+            $"<p>{E(ParentViewsText.Get("LinkMailThanks", language))}<br>{E(school.Name)}</p>";
+        return new MailMessage(contact.Email!, contact.Relationship, ParentViewsText.Format("LinkMailSubject", language, name), html,
             "views-link-" + TableKeys.Hash(school.SchoolId + "|" + key));
     }
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using SendPlans.Cards.Views;
@@ -14,10 +15,10 @@ public static class ViewsPage
     public const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-    public static string Form(string cardJson, string antiforgeryField, string antiforgeryToken, string? banner)
+    public static string Form(string cardJson, string antiforgeryField, string antiforgeryToken, string? banner, CultureInfo language)
     {
         var html = new StringBuilder(4096 + cardJson.Length);
-        Head(html, ParentViewsText.Get("PageTitle"));
+        Head(html, ParentViewsText.Get("PageTitle", language), language);
         html.Append("<main>");
         if (banner is not null)
         {
@@ -27,7 +28,7 @@ public static class ViewsPage
             .Append("<form id=\"views-form\" method=\"post\"><input type=\"hidden\" name=\"")
             .Append(WebUtility.HtmlEncode(antiforgeryField)).Append("\" value=\"").Append(WebUtility.HtmlEncode(antiforgeryToken))
             .Append("\"><input type=\"hidden\" name=\"answers\" value=\"\"></form>")
-            .Append("<noscript><p>").Append(WebUtility.HtmlEncode(ParentViewsText.Get("LinkProblemBody"))).Append("</p></noscript>")
+            .Append("<noscript><p>").Append(WebUtility.HtmlEncode(ParentViewsText.Get("LinkProblemBody", language))).Append("</p></noscript>")
             // System.Text.Json escapes <, > and & by default, so the JSON cannot close this element.
             .Append("<script type=\"application/json\" id=\"card-json\">").Append(cardJson).Append("</script>")
             .Append("<script src=\"/views/assets/adaptivecards.min.js\"></script><script src=\"/views/assets/views.js\"></script>")
@@ -39,14 +40,14 @@ public static class ViewsPage
     public static string Problem(string title, string body, string contact)
     {
         var html = new StringBuilder(2048);
-        Head(html, title);
+        Head(html, title, ParentViewsText.English);
         html.Append("<main><h1>").Append(WebUtility.HtmlEncode(title)).Append("</h1><p>").Append(WebUtility.HtmlEncode(body))
             .Append("</p><p class=\"contact\">").Append(WebUtility.HtmlEncode(contact)).Append("</p></main></body></html>");
         return html.ToString();
     }
 
-    private static void Head(StringBuilder html, string title) => html
-        .Append("<!doctype html><html lang=\"en-GB\"><head><meta charset=\"utf-8\">")
+    private static void Head(StringBuilder html, string title, CultureInfo language) => html
+        .Append("<!doctype html><html lang=\"").Append(language.Name).Append("\"><head><meta charset=\"utf-8\">")
         .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\">")
         .Append("<title>").Append(WebUtility.HtmlEncode(title)).Append("</title>")
         .Append("<link rel=\"stylesheet\" href=\"/views/assets/views.css\"></head><body>");

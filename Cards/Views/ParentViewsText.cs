@@ -23,6 +23,37 @@ public static class ParentViewsText
 
     public static string Glossary(string term, CultureInfo? culture = null) => Get("Glossary_" + term, culture);
 
+    /// <summary>The language parents get when the school has no strings in theirs.</summary>
+    public static CultureInfo English { get; } = CultureInfo.GetCultureInfo("en-GB");
+
+    /// <summary>
+    /// The culture for a parent whose roster language is <paramref name="language"/> ("Polish",
+    /// "polski", "pl"): that language when the school has added its strings (a
+    /// ParentViewsText.{culture}.resx), otherwise English.
+    /// </summary>
+    public static CultureInfo CultureFor(string? language) =>
+        Language(language) is { } culture && culture.TwoLetterISOLanguageName != English.TwoLetterISOLanguageName
+            && Resources.GetResourceSet(culture, createIfNotExists: true, tryParents: false) is not null
+            ? culture
+            : English;
+
+    /// <summary>A language as the roster writes it (a culture name, or its English or own name), or null when it is not one.</summary>
+    public static CultureInfo? Language(string? language)
+    {
+        var name = language?.Trim();
+        if (string.IsNullOrEmpty(name))
+        {
+            return null;
+        }
+        var neutral = CultureInfo.GetCultures(CultureTypes.NeutralCultures).Where(c => c.Name.Length > 0);
+        return neutral.FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
+            ?? neutral.FirstOrDefault(c => string.Equals(c.EnglishName, name, StringComparison.OrdinalIgnoreCase))
+            ?? neutral.FirstOrDefault(c => string.Equals(c.NativeName, name, StringComparison.OrdinalIgnoreCase))
+            ?? (CultureInfo.GetCultures(CultureTypes.SpecificCultures).FirstOrDefault(c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase)) is { } specific
+                ? specific.Parent
+                : null);
+    }
+
     /// <summary>Every English parent-facing string with its key: what the readability test reads.</summary>
     public static IEnumerable<(string Key, string Text)> All()
     {

@@ -20,6 +20,29 @@ public sealed partial class PlainLanguageTests
         hard.Should().BeEmpty();
     }
 
+    [Theory]
+    [InlineData("Polish", "pl")]
+    [InlineData("polski", "pl")]
+    [InlineData("pl-PL", "pl")]
+    [InlineData(" Welsh ", "cy")]
+    [InlineData("cy", "cy")]
+    [InlineData("Somali", "so")]
+    public void Language_AsTheRosterWritesIt_ThatLanguage(string roster, string culture) =>
+        ParentViewsText.Language(roster)!.Name.Should().Be(culture);
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("Klingon")]
+    public void Language_NotALanguage_Null(string? roster) => ParentViewsText.Language(roster).Should().BeNull();
+
+    [Theory]
+    [InlineData("Polish")]
+    [InlineData("English")]
+    [InlineData(null)]
+    public void CultureFor_NoStringsInThatLanguage_English(string? roster) =>
+        ParentViewsText.CultureFor(roster).Should().Be(ParentViewsText.English, "only English strings ship; a school adds ParentViewsText.{culture}.resx for more");
+
     [Fact]
     public void FleschReadingEase_HardText_Below70()
     {
