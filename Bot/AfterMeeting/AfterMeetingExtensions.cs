@@ -17,9 +17,9 @@ public static partial class AfterMeetingExtensions
         services.AddSingleton<YouSaidWeDidReport>();
         services.AddSingleton<IPupilDataEraser, AgreedMailEraser>();
         services.AddScoped<AfterMeetingHandlers>();
-        services.AddSingleton(new BotCommand("you said we did", "This term's parents' worries and requests per year group, and what the plans then agreed.", AfterMeetingHandlers.Roles));
+        services.AddSingleton(new BotCommand("you said we did [last term | summer 2025-26]", "A term's parents' worries and requests per year group, and what the plans then agreed (this term unless you name one).", AfterMeetingHandlers.Roles));
         services.AddBotRoutes(router => router
-            .OnMessage(YouSaidWeDidPattern(), (context, ct) => Handlers(context).YouSaidWeDidAsync(context, ct))
+            .OnMessage(YouSaidWeDidPattern(), (context, ct) => Handlers(context).YouSaidWeDidAsync(context, YouSaidWeDidPattern().Match(context.Text).Groups["term"].Value, ct))
             .OnAdaptiveCardAction(AgreedFields.OpenVerb, (context, action, ct) => Handlers(context).OpenAsync(context, action, ct))
             .OnAdaptiveCardAction(AgreedFields.SaveVerb, (context, action, ct) => Handlers(context).SaveAsync(context, action, ct)));
         return builder;
@@ -27,6 +27,6 @@ public static partial class AfterMeetingExtensions
 
     private static AfterMeetingHandlers Handlers(TurnContext context) => context.Services.GetRequiredService<AfterMeetingHandlers>();
 
-    [GeneratedRegex(@"^(show\s+)?(me\s+)?you (said|asked),? we did[.!?]?$", RegexOptions.IgnoreCase)]
+    [GeneratedRegex(@"^(show\s+)?(me\s+)?you (said|asked),? we did(\s+(for\s+)?(the\s+)?(?<term>[^.!?]{1,40}?))?[.!?]?$", RegexOptions.IgnoreCase)]
     internal static partial Regex YouSaidWeDidPattern();
 }

@@ -75,7 +75,7 @@ public sealed class AfterMeetingHandlers(
         return InvokeResponse.Card((await plans.PlanCardAsync(reader!, pupil, termId!, notice, cancellationToken)).ToJsonNode());
     }
 
-    public async Task YouSaidWeDidAsync(TurnContext context, CancellationToken cancellationToken)
+    public async Task YouSaidWeDidAsync(TurnContext context, string term, CancellationToken cancellationToken)
     {
         var member = await staff.FindByEntraIdAsync(context.Activity.From?.AadObjectId, cancellationToken);
         if (member is null)
@@ -88,12 +88,16 @@ public sealed class AfterMeetingHandlers(
             await context.SendActivityAsync("The \"you said, we did\" summary is for the SENCo and SLT.", cancellationToken);
             return;
         }
-        var summary = await report.ForSchoolAsync(RosterReader.For(member, "you said, we did"), member.SchoolId, cancellationToken);
-        if (summary is null)
+        var (chosen, terms) = await report.FindTermAsync(member.SchoolId, term, cancellationToken);
+        if (chosen is null)
         {
-            await context.SendActivityAsync("This school has no term set up yet, so there is nothing to count.", cancellationToken);
+            await context.SendActivityAsync(terms.Count == 0
+                ? "This school has no term set up yet, so there is nothing to count."
+                : $"I could not find the term \"{term.Trim()}\". Try \"you said we did\" for this term, \"you said we did last term\", or one of: "
+                    + string.Join(", ", terms.Select(t => $"{t.Name.ToString().ToLowerInvariant()} {t.AcademicYear}")) + ".", cancellationToken);
             return;
         }
+        var summary = await report.ForTermAsync(RosterReader.For(member, "you said, we did"), chosen, cancellationToken);
         await context.SendCardAsync(YouSaidWeDidCards.Summary(summary).ToJsonNode(), cancellationToken);
         Log.SummarySent(logger, summary.Years.Count);
     }

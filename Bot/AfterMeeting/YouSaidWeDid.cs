@@ -59,19 +59,47 @@ public static class YouSaidWeDid
 }
 
 /// <summary>Reads the term's pupils, plans and views for the summary, as the SENCo or SLT member asking (so the plan reads are audited).</summary>
-public sealed class YouSaidWeDidReport(RosterStore roster, ParentViewsStore views, SchoolCalendarStore calendar)
+public sealed partial class YouSaidWeDidReport(RosterStore roster, ParentViewsStore views, SchoolCalendarStore calendar)
 {
-    public async Task<YouSaidWeDidInput?> ForSchoolAsync(RosterReader reader, string schoolId, CancellationToken cancellationToken)
+    /// <summary>
+    /// The term a SENCo or SLT member asked for: this (or the next) term when they named none,
+    /// "last term", or a term's name with or without its year ("summer", "summer 2025-26").
+    /// Null when nothing matches, with the school's terms to suggest.
+    /// </summary>
+    public async Task<(Term? Term, IReadOnlyList<Term> Terms)> FindTermAsync(string schoolId, string? wanted, CancellationToken cancellationToken)
     {
-        var term = await calendar.CurrentOrNextTermAsync(schoolId, cancellationToken);
-        if (term is null)
+        var terms = await calendar.AllTermsAsync(schoolId, cancellationToken);
+        var current = await calendar.CurrentOrNextTermAsync(schoolId, cancellationToken);
+        var text = wanted?.Trim().ToLowerInvariant() ?? "";
+        if (text is "" or "this term")
         {
-            return null;
+            return (current, terms);
         }
-        var pupils = await roster.GetPupilsAsync(reader, schoolId, includeArchived: false, cancellationToken);
-        var plans = await roster.GetPlansAsync(reader, schoolId, term.Id, cancellationToken);
-        var given = await views.ForTermAsync(schoolId, term.Id, cancellationToken);
-        var school = (await calendar.GetSettingsAsync(schoolId, cancellationToken))?.Name ?? schoolId;
+        var started = terms.Where(t => current is null || t.Start <= current.Start).ToList();
+        if (text is "last term" or "previous term")
+        {
+            return (current is null ? started.LastOrDefault() : started.LastOrDefault(t => t.Start < current.Start), terms);
+        }
+        var year = TermYear().Match(text) is { Success: true } m ? m.Value : null;
+        var name = Enum.GetValues<TermName>().Where(n => text.Contains(n.ToString(), StringComparison.OrdinalIgnoreCase)).Select(n => (TermName?)n).FirstOrDefault();
+        if (year is null && name is null)
+        {
+            return (null, terms);
+        }
+        var matches = terms.Where(t => (year is null || t.AcademicYear == year) && (name is null || t.Name == name)).ToList();
+        // "summer" alone: the latest summer that has begun, else the one coming.
+        return (matches.LastOrDefault(t => started.Contains(t)) ?? matches.FirstOrDefault(), terms);
+    }
+
+    public async Task<YouSaidWeDidInput> ForTermAsync(RosterReader reader, Term term, CancellationToken cancellationToken)
+    {
+        var pupils = await roster.GetPupilsAsync(reader, term.SchoolId, includeArchived: false, cancellationToken);
+        var plans = await roster.GetPlansAsync(reader, term.SchoolId, term.Id, cancellationToken);
+        var given = await views.ForTermAsync(term.SchoolId, term.Id, cancellationToken);
+        var school = (await calendar.GetSettingsAsync(term.SchoolId, cancellationToken))?.Name ?? term.SchoolId;
         return YouSaidWeDid.Count(school, $"{term.Name} term {term.AcademicYear}", pupils, plans, given);
     }
+
+    [GeneratedRegex(@"\d{4}-\d{2}")]
+    private static partial Regex TermYear();
 }

@@ -231,6 +231,27 @@ public sealed class YouSaidWeDidTests(ViewsSchool school) : IClassFixture<ViewsS
     }
 
     [Theory]
+    [InlineData("you said we did summer 2025-26")]
+    [InlineData("You said, we did last term")]
+    [InlineData("you said we did for the summer")]
+    public async Task YouSaidWeDid_EarlierTermNamed_ThatTermsSummary(string text)
+    {
+        var sent = await school.SayAsync(AfterMeeting.GraceLee, text);
+
+        var card = sent.Single(b => b["attachments"] is not null)["attachments"]![0]!["content"]!.ToJsonString();
+        card.Should().Contain("Summer term 2025-26").And.NotContain("Autumn term 2026-27");
+    }
+
+    [Fact]
+    public async Task YouSaidWeDid_TermNotSetUp_SaysWhichTermsThereAre()
+    {
+        var sent = await school.SayAsync(AfterMeeting.GraceLee, "you said we did winter 2031-32");
+
+        var text = sent.Single()["text"]!.GetValue<string>();
+        text.Should().Contain("I could not find the term \"winter 2031-32\"").And.Contain("summer 2025-26").And.Contain("autumn 2026-27");
+    }
+
+    [Theory]
     [InlineData(AfterMeeting.TomEllis)]
     [InlineData("3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a06")] // Jo Barker, admin: reads the roster, not plans
     public async Task YouSaidWeDid_TeacherOrAdmin_RefusedWithNoCard(string who)
