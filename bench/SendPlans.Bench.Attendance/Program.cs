@@ -62,7 +62,8 @@ internal static class Bench
             met &= result.Elapsed <= TimeSpan.FromSeconds(60) && result.Violations.Count == 0;
         }
         Console.WriteLine();
-        Console.WriteLine(met ? "Targets met: the sweep of 780 meetings <= 20 s, the simulated year <= 60 s with every invariant held." : "TARGETS MISSED");
+        var measured = args.Contains("--sweep-only") ? "the sweep of 780 meetings <= 20 s (the year was not run)" : "the sweep of 780 meetings <= 20 s, the simulated year <= 60 s with every invariant held";
+        Console.WriteLine(met ? $"Targets met: {measured}." : "TARGETS MISSED");
         return met ? 0 : 1;
     }
 
@@ -145,23 +146,7 @@ internal static class Bench
         return new SweepFigures(wall, count, counts, requests, graph.ConcurrencyRejections, stopwatch.Elapsed);
     }
 
-    private static ServiceProvider GraphServices(string baseUrl)
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Calendar:Provider"] = "Graph",
-            ["Graph:TenantId"] = "bench",
-            ["Graph:ClientId"] = "bench",
-            ["Graph:ClientSecret"] = "bench",
-            ["Graph:BaseUrl"] = baseUrl,
-        }).Build());
-        services.AddLogging();
-        services.AddKeyedSingleton<TokenCredential>(GraphClients.CredentialKey, new StaticTokenCredential("bench-token"));
-        services.AddSingleton(new SendPlans.Infrastructure.Storage.TableStorage(Options.Create(new SendPlans.Infrastructure.Storage.StorageOptions())));
-        services.AddCalendars();
-        return services.BuildServiceProvider();
-    }
+    private static ServiceProvider GraphServices(string baseUrl) => FakeGraph.CalendarServices(baseUrl, "bench-token").BuildServiceProvider();
 
     private static double Option(string[] args, string name, double fallback)
     {

@@ -133,22 +133,7 @@ namespace SendPlans.Bench.Graph
                 graph.MaxInFlightAnyMailbox);
         }
 
-        private static ServiceProvider Services(string baseUrl)
-        {
-            var services = new ServiceCollection();
-            services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["Calendar:Provider"] = "Graph",
-                ["Graph:TenantId"] = "bench",
-                ["Graph:ClientId"] = "bench",
-                ["Graph:ClientSecret"] = "bench",
-                ["Graph:BaseUrl"] = baseUrl,
-            }).Build());
-            services.AddLogging();
-            services.AddKeyedSingleton<TokenCredential>(GraphClients.CredentialKey, new StaticTokenCredential("bench-token"));
-            services.AddCalendars();
-            return services.BuildServiceProvider();
-        }
+        private static ServiceProvider Services(string baseUrl) => FakeGraph.CalendarServices(baseUrl, "bench-token").BuildServiceProvider();
 
         public static DateTimeOffset Local(DateOnly day, TimeOnly time, TimeZoneInfo zone) =>
             new(TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(time), zone), TimeSpan.Zero);

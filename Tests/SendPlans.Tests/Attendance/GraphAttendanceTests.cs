@@ -103,21 +103,6 @@ public sealed class GraphAttendanceTests : IAsyncLifetime
         local.GetRequiredService<IMeetingAttendance>().Should().BeOfType<NoMeetingAttendance>();
     }
 
-    private static ServiceProvider Services(string baseUrl, string provider = "Graph")
-    {
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Calendar:Provider"] = provider,
-            ["Graph:TenantId"] = "tenant",
-            ["Graph:ClientId"] = "client",
-            ["Graph:ClientSecret"] = "secret",
-            ["Graph:BaseUrl"] = baseUrl,
-        }).Build());
-        services.AddLogging();
-        services.AddKeyedSingleton<Azure.Core.TokenCredential>(GraphClients.CredentialKey, new StaticTokenCredential(Token));
-        services.AddSingleton(new Infrastructure.Storage.TableStorage(Microsoft.Extensions.Options.Options.Create(new Infrastructure.Storage.StorageOptions())));
-        services.AddCalendars();
-        return services.BuildServiceProvider();
-    }
+    private static ServiceProvider Services(string baseUrl, string provider = "Graph") =>
+        FakeGraph.CalendarServices(baseUrl, Token, provider).BuildServiceProvider();
 }

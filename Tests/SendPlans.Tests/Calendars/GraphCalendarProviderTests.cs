@@ -435,19 +435,13 @@ public sealed class GraphCalendarProviderTests : IAsyncLifetime
 
     private ICalendarProvider Provider(Action<GraphOptions>? configure = null, TokenCredential? credential = null)
     {
-        var services = new ServiceCollection();
-        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["Calendar:Provider"] = "Graph",
-            ["Graph:TenantId"] = "tenant",
-            ["Graph:ClientId"] = "client",
-            ["Graph:ClientSecret"] = "secret",
-            ["Graph:BaseUrl"] = _graph.BaseUrl,
-        }).Build());
+        var services = FakeGraph.CalendarServices(_graph.BaseUrl, Token);
         services.AddLogging(logging => logging.AddProvider(_logs).SetMinimumLevel(LogLevel.Debug));
         services.AddSingleton<TimeProvider>(new ScaledTimeProvider(Speed));
-        services.AddKeyedSingleton(GraphClients.CredentialKey, credential ?? new StaticTokenCredential(Token));
-        services.AddCalendars();
+        if (credential is not null)
+        {
+            services.AddKeyedSingleton(GraphClients.CredentialKey, credential);
+        }
         if (configure is not null)
         {
             services.Configure(configure);

@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using SendPlans.Infrastructure.Calendars;
 
 namespace SendPlans.Tests.Support;
@@ -20,6 +22,29 @@ public sealed class FakeGraph : IAsyncDisposable
 {
     public const int MailboxConcurrencyLimit = 4;
     public const int MaxBatchRequests = 20;
+
+    /// <summary>
+    /// The calendar services with the Graph provider pointed at a fake Graph at
+    /// <paramref name="baseUrl"/> and a fixed token: what the tests and benches build to talk to
+    /// it. Callers may add to the collection (logging, a clock, options) before building it.
+    /// </summary>
+    public static ServiceCollection CalendarServices(string baseUrl, string token, string provider = "Graph")
+    {
+        var services = new ServiceCollection();
+        services.AddSingleton<IConfiguration>(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Calendar:Provider"] = provider,
+            ["Graph:TenantId"] = "tenant",
+            ["Graph:ClientId"] = "client",
+            ["Graph:ClientSecret"] = "secret",
+            ["Graph:BaseUrl"] = baseUrl,
+        }).Build());
+        services.AddLogging();
+        services.AddKeyedSingleton<Azure.Core.TokenCredential>(Infrastructure.Calendars.Graph.GraphClients.CredentialKey, new StaticTokenCredential(token));
+        services.AddSingleton(new Infrastructure.Storage.TableStorage(Microsoft.Extensions.Options.Options.Create(new Infrastructure.Storage.StorageOptions())));
+        services.AddCalendars();
+        return services;
+    }
 
     private readonly ConcurrentDictionary<string, Mailbox> _mailboxes = new(StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, int> _inFlight = new(StringComparer.OrdinalIgnoreCase);
