@@ -18,7 +18,8 @@ namespace SendPlans.Bot.Views;
 /// the teacher has written the plan's targets (2 or more) and until the deadline. A claim row
 /// per term, pupil and contact is added before the mail goes and marked sent after, so a second
 /// pass or a second instance mails nobody twice; a claim whose mail failed is retried with the
-/// same message id.
+/// same message id. A parent mailed before the last <see cref="ViewsOptions.LinkReminderDaysBeforeDeadline"/>
+/// days who has still not answered gets one reminder then, claimed the same way.
 /// </summary>
 public sealed class ViewsLinkMailJob(
     TableLeases leases,
@@ -37,6 +38,7 @@ public sealed class ViewsLinkMailJob(
     public const string Table = "ViewsLinkMail";
     private const string Sent = "sent";
     private const string Claimed = "claimed";
+    private const string ReminderSuffix = "|reminder";
     private static readonly RosterReader Reader = RosterReader.System("views link mail");
 
     protected override string LeaseName => "views-link-mail";
@@ -74,16 +76,17 @@ public sealed class ViewsLinkMailJob(
         var table = await storage.GetTableAsync(Table, cancellationToken);
         var claims = (await table.QueryAllAsync(
                 TableClient.CreateQueryFilter($"PartitionKey eq {school.SchoolId} and RowKey ge {term.Id + "|"} and RowKey lt {term.Id + "}"}"), null, cancellationToken))
-            .ToDictionary(e => e.RowKey, e => e.GetString("State"), StringComparer.Ordinal);
+            .ToDictionary(e => e.RowKey, StringComparer.Ordinal);
         var answered = (await views.ForTermAsync(school.SchoolId, term.Id, cancellationToken))
             .Select(v => RowKey(term.Id, v.Upn, v.ContactId)).ToHashSet(StringComparer.Ordinal);
         var pupils = await roster.GetPupilsWithContactsAsync(Reader, school.SchoolId, includeArchived: false, cancellationToken);
+        var reminderFrom = ReminderWindowStart(school, term);
         var sent = 0;
         var noEmail = 0;
         foreach (var (pupil, contact) in pupils.Where(p => ready.Contains(p.Pupil.Upn)).SelectMany(p => p.Contacts.Select(c => (p.Pupil, c))))
         {
             var key = RowKey(term.Id, pupil.Upn, ParentViewsService.ContactId(contact));
-            if (claims.GetValueOrDefault(key) == Sent || answered.Contains(key) || parentViews.CreateLink(contact, term) is not { } token)
+            if (answered.Contains(key) || parentViews.CreateLink(contact, term) is not { } token)
             {
                 continue;
             }
@@ -92,19 +95,55 @@ public sealed class ViewsLinkMailJob(
                 noEmail++;
                 continue;
             }
-            if (!claims.ContainsKey(key) && !await table.AddIfAbsentAsync(new TableEntity(school.SchoolId, key) { ["State"] = Claimed, ["Upn"] = pupil.Upn, ["ClaimedAt"] = Time.GetUtcNow() }, cancellationToken))
+            var link = claims.GetValueOrDefault(key);
+            if (link?.GetString("State") != Sent)
             {
-                continue; // claimed since this pass read the claims: that pass mails it
+                sent += await SendOnceAsync(table, claims, school.SchoolId, key, pupil.Upn, Message(school, term, pupil, contact, token, key, reminder: false), cancellationToken);
             }
-            await mailer.SendAsync(Message(school, term, pupil, contact, token, key), cancellationToken);
-            await table.UpsertEntityAsync(new TableEntity(school.SchoolId, key) { ["State"] = Sent, ["SentAt"] = Time.GetUtcNow() }, TableUpdateMode.Merge, cancellationToken);
-            sent++;
+            else if (reminderFrom is { } from && link.GetDateTimeOffset("SentAt") < from && Time.GetUtcNow() >= from)
+            {
+                // One reminder in the last days before the deadline, to a parent mailed before then who has not answered.
+                var reminderKey = key + ReminderSuffix;
+                sent += await SendOnceAsync(table, claims, school.SchoolId, reminderKey, pupil.Upn, Message(school, term, pupil, contact, token, reminderKey, reminder: true), cancellationToken);
+            }
         }
         Log.LinksMailed(logger, school.SchoolId, sent, noEmail);
         return sent;
     }
 
-    private MailMessage Message(SchoolSettings school, Term term, Pupil pupil, Contact contact, string token, string key)
+    /// <summary>
+    /// Claims the key (add if absent), sends, marks it sent; 1 when this pass sent it. A claim
+    /// left "claimed" by a send that failed is sent again, with the same message id.
+    /// </summary>
+    private async Task<int> SendOnceAsync(TableClient table, Dictionary<string, TableEntity> claims, string schoolId, string key, string upn, MailMessage message, CancellationToken cancellationToken)
+    {
+        if (claims.GetValueOrDefault(key)?.GetString("State") == Sent)
+        {
+            return 0;
+        }
+        if (!claims.ContainsKey(key) && !await table.AddIfAbsentAsync(new TableEntity(schoolId, key) { ["State"] = Claimed, ["Upn"] = upn, ["ClaimedAt"] = Time.GetUtcNow() }, cancellationToken))
+        {
+            return 0; // claimed since this pass read the claims: that pass mails it
+        }
+        await mailer.SendAsync(message, cancellationToken);
+        await table.UpsertEntityAsync(new TableEntity(schoolId, key) { ["State"] = Sent, ["SentAt"] = Time.GetUtcNow() }, TableUpdateMode.Merge, cancellationToken);
+        return 1;
+    }
+
+    /// <summary>When the reminder may go: the start of the day <see cref="ViewsOptions.LinkReminderDaysBeforeDeadline"/> days before the deadline, school time; null when reminders are off.</summary>
+    private DateTimeOffset? ReminderWindowStart(SchoolSettings school, Term term)
+    {
+        var days = options.Value.LinkReminderDaysBeforeDeadline;
+        if (days == 0)
+        {
+            return null;
+        }
+        var local = term.Deadline.AddDays(-days).ToDateTime(TimeOnly.MinValue);
+        var zone = SchoolClock.Zone(school.TimeZone);
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
+
+    private MailMessage Message(SchoolSettings school, Term term, Pupil pupil, Contact contact, string token, string key, bool reminder)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         var url = $"{booking.Value.PublicBaseUrl.TrimEnd('/')}/views/{token}";
@@ -112,12 +151,12 @@ public sealed class ViewsLinkMailJob(
         var language = ParentViewsText.CultureFor(contact.PreferredLanguage);
         var html =
             $"<p>{E(ParentViewsText.Get("LinkMailGreeting", language))}</p>" +
-            $"<p>{E(ParentViewsText.Format("LinkMailIntro", language, name))}</p>" +
+            $"<p>{E(ParentViewsText.Format(reminder ? "ReminderMailIntro" : "LinkMailIntro", language, name))}</p>" +
             $"<p><a href=\"{E(url)}\"><strong>{E(ParentViewsText.Get("LinkMailButton", language))}</strong></a></p>" +
             $"<p>{E(ParentViewsText.Format("AnswerBy", language, term.Deadline.ToString("dddd d MMMM", language)))}</p>" +
             $"<p>{E(ParentViewsText.Get("LinkMailPrivate", language))}</p>" +
             $"<p>{E(ParentViewsText.Get("LinkMailThanks", language))}<br>{E(school.Name)}</p>";
-        return new MailMessage(contact.Email!, contact.Relationship, ParentViewsText.Format("LinkMailSubject", language, name), html,
+        return new MailMessage(contact.Email!, contact.Relationship, ParentViewsText.Format(reminder ? "ReminderMailSubject" : "LinkMailSubject", language, name), html,
             "views-link-" + TableKeys.Hash(school.SchoolId + "|" + key));
     }
 

@@ -16,4 +16,7 @@ public sealed class ViewsOptions
 
     /// <summary>How often the job looks for plans whose parents have not been sent their link yet.</summary>
     public TimeSpan LinkMailInterval { get; set; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Days before the deadline when parents who have not answered get one reminder of their link; 0 sends none.</summary>
+    public int LinkReminderDaysBeforeDeadline { get; set; } = 3;
 }

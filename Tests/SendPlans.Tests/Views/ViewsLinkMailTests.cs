@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using SendPlans.Bot.DataProtection;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Terms;
@@ -49,6 +50,29 @@ public sealed partial class ViewsLinkMailTests(ViewsSchool school) : IClassFixtu
         var claim = (await ClaimsAsync()).GetEntity<TableEntity>(ViewsSchool.School, ViewsLinkMailJob.RowKey(school.Open.Id, ViewsSchool.Amelia, "1")).Value;
         claim.GetString("State").Should().Be("sent");
     }
+
+    [Fact]
+    public async Task RunOnce_ThreeDaysBeforeTheDeadlineNoAnswerYet_OneReminder()
+    {
+        await SettingsAsync();
+        var week = JobAt(At(school.Open.Deadline.AddDays(-7)));
+        var window = JobAt(At(school.Open.Deadline.AddDays(-2)));
+        await week.RunOnceAsync(default);
+
+        (await JobAt(At(school.Open.Deadline.AddDays(-4))).RunOnceAsync(default)).Should().Be(0, "the reminder waits for the last three days");
+        var reminded = await window.RunOnceAsync(default);
+        var again = await window.RunOnceAsync(default);
+
+        reminded.Should().Be(1, "Amelia's mother was mailed her link before the last three days and has not answered");
+        again.Should().Be(0);
+        var reminder = (await Outbox.ListAsync(AmeliasMother)).Should().ContainSingle(m => m.Subject == "A reminder: your views on Amelia's plan").Subject;
+        reminder.HtmlBody.Should().Contain("We have not had your views").And.Contain("/views/");
+    }
+
+    private ViewsLinkMailJob JobAt(TimeProvider time) => ActivatorUtilities.CreateInstance<ViewsLinkMailJob>(school.Bot.Services, time);
+
+    /// <summary>10:00 in London on the day.</summary>
+    private static FakeTimeProvider At(DateOnly day) => new(new DateTimeOffset(day.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero));
 
     [Fact]
     public async Task RunOnce_TwoInstancesAtOnce_EachParentMailedOnce()
