@@ -108,6 +108,8 @@ internal static class RosterEntities
         ["Status"] = p.Status.ToString(),
         ["Targets"] = JsonSerializer.Serialize(p.Targets.Select(t => new StoredTarget(t.Text, t.Outcome) { Area = t.AreaOfNeed, Help = t.HowSchoolHelps, Know = t.HowWeKnow }).ToList(), RosterJsonContext.Default.ListStoredTarget),
         ["Revision"] = p.Revision,
+        // A count beside the targets, so a job can find the plans ready for parents without reading (and auditing) any plan.
+        ["TargetCount"] = p.Targets.Count,
     };
 
     public static Plan ToPlan(TableEntity e) => new(

@@ -116,6 +116,21 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access, Plan
         return plans;
     }
 
+    /// <summary>
+    /// The pupils whose plan for the term has at least <paramref name="minimum"/> targets. Only
+    /// the plan rows' UPN and target count are read, none of a plan's content, so the read is
+    /// checked against the reader's access but not written to the plan audit.
+    /// </summary>
+    public async Task<IReadOnlySet<string>> GetPupilsWithTargetsAsync(RosterReader reader, string schoolId, string termId, int minimum, CancellationToken cancellationToken)
+    {
+        await access.EnsureCanReadAsync(reader, new RosterScope.School(schoolId), RosterData.Plan, cancellationToken);
+        var table = await storage.GetTableAsync(PlansTable, cancellationToken);
+        var rows = await table.QueryAllAsync(
+            TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and RowKey ge {termId + "|"} and RowKey lt {termId + "}"} and TargetCount ge {minimum}"),
+            ["Upn"], cancellationToken);
+        return rows.Select(r => r.GetString("Upn")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+    }
+
     /// <summary>True when the school has any pupil row, current or archived.</summary>
     public async Task<bool> HasPupilsAsync(string schoolId, CancellationToken cancellationToken)
     {

@@ -67,8 +67,8 @@ public sealed class ViewsLinkMailJob(
 
     private async Task<int> MailSchoolAsync(SchoolSettings school, Term term, CancellationToken cancellationToken)
     {
-        var ready = (await roster.GetPlansAsync(Reader, school.SchoolId, term.Id, cancellationToken))
-            .Where(p => p.Targets.Count >= Plan.MinTargets).Select(p => p.Upn).ToHashSet(StringComparer.Ordinal);
+        // Every pass looks, so it reads target counts only: reading the plans would fill the plan audit.
+        var ready = await roster.GetPupilsWithTargetsAsync(Reader, school.SchoolId, term.Id, Plan.MinTargets, cancellationToken);
         if (ready.Count == 0)
         {
             return 0;

@@ -123,6 +123,7 @@ public sealed class RosterStoreTests : IAsyncLifetime
         await store.GetYearGroupsAsync(Reader, "oak", default);
         await store.GetPlanAsync(Reader, "oak", "2026-27-autumn", "P823204124001", default);
         await store.GetPlansAsync(Reader, "oak", "2026-27-autumn", default);
+        await store.GetPupilsWithTargetsAsync(Reader, "oak", "2026-27-autumn", 2, default);
 
         var reads = typeof(RosterStore).GetMethods().Count(m => m.Name.StartsWith("Get", StringComparison.Ordinal) && m.DeclaringType == typeof(RosterStore));
         access.Scopes.Should().HaveCount(reads, "each public read asks once");

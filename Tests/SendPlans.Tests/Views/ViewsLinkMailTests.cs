@@ -49,6 +49,8 @@ public sealed partial class ViewsLinkMailTests(ViewsSchool school) : IClassFixtu
         (await page.Content.ReadAsStringAsync()).Should().Contain("Amelia");
         var claim = (await ClaimsAsync()).GetEntity<TableEntity>(ViewsSchool.School, ViewsLinkMailJob.RowKey(school.Open.Id, ViewsSchool.Amelia, "1")).Value;
         claim.GetString("State").Should().Be("sent");
+        var audit = await school.Bot.Services.GetRequiredService<PlanAudit>().ForPupilAsync(ViewsSchool.School, ViewsSchool.Amelia, default);
+        audit.Should().NotContain(e => e.Actor == "system:views link mail", "the job reads target counts, not plans, so it leaves nothing in the plan audit");
     }
 
     [Fact]
