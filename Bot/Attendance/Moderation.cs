@@ -46,6 +46,9 @@ public sealed class ModerationService(
     public const string Table = "Moderation";
     private static readonly RosterReader Reader = RosterReader.System("moderation");
 
+    /// <summary>Where the "this term's sample went out" row lives: a partition of its own, apart from the school's items.</summary>
+    private static string StartedPartition(string schoolId) => $"{schoolId}|started";
+
     public async Task<int> StartDueAsync(CancellationToken cancellationToken)
     {
         var sent = 0;
@@ -56,16 +59,29 @@ public sealed class ModerationService(
             {
                 continue;
             }
-            var pupils = (await roster.GetPupilsAsync(Reader, school.SchoolId, includeArchived: false, cancellationToken)).ToDictionary(p => p.Upn);
-            var plans = (await roster.GetPlansAsync(Reader, school.SchoolId, term.Id, cancellationToken))
-                .Where(p => p.Status is PlanStatus.Agreed or PlanStatus.Reviewed && pupils.ContainsKey(p.Upn)).ToDictionary(p => p.Upn);
-            var sample = ModerationSample.Pick([.. plans.Keys.Select(u => (u, pupils[u].ClassName))], options.Value.ModerationPercent, $"{school.SchoolId}|{term.Id}");
             var table = await storage.GetTableAsync(Table, cancellationToken);
+            if ((await table.GetEntityIfExistsAsync<TableEntity>(StartedPartition(school.SchoolId), term.Id, cancellationToken: cancellationToken)).HasValue)
+            {
+                continue; // this term's sample went out; reading every plan again each sweep would only fill the plan audit
+            }
+            // The statuses alone pick the sample; only the sampled plans are read (and audited), once.
+            var agreed = (await roster.GetPlanStatusesAsync(Reader, school.SchoolId, term.Id, cancellationToken))
+                .Where(p => p.Value is PlanStatus.Agreed or PlanStatus.Reviewed).Select(p => p.Key).ToHashSet(StringComparer.Ordinal);
+            if (agreed.Count == 0)
+            {
+                continue; // nothing agreed yet: look again next sweep
+            }
+            var pupils = (await roster.GetPupilsAsync(Reader, school.SchoolId, includeArchived: false, cancellationToken)).ToDictionary(p => p.Upn);
+            var sample = ModerationSample.Pick([.. agreed.Where(pupils.ContainsKey).Select(u => (u, pupils[u].ClassName))], options.Value.ModerationPercent, $"{school.SchoolId}|{term.Id}");
             var reviewers = (await staff.ForSchoolAsync(school.SchoolId, cancellationToken)).Where(s => s.Is(StaffRole.SLT)).ToList();
             foreach (var (upn, className) in sample)
             {
                 await table.AddIfAbsentAsync(ToEntity(new ModerationItem(school.SchoolId, term.Id, upn, className, ModerationOutcome.Pending, null, null, null)), cancellationToken);
-                var card = Card(pupils[upn], term.Id, plans[upn], null).ToJsonNode();
+                if (await roster.GetPlanAsync(Reader, school.SchoolId, term.Id, upn, cancellationToken) is not { } plan)
+                {
+                    continue;
+                }
+                var card = Card(pupils[upn], term.Id, plan, null).ToJsonNode();
                 foreach (var reviewer in reviewers)
                 {
                     if (await chats.SendAsync(school.SchoolId, reviewer.EntraObjectId, $"moderation|{school.SchoolId}|{term.Id}|{upn}|{reviewer.EntraObjectId}", card, null, cancellationToken))
@@ -74,6 +90,8 @@ public sealed class ModerationService(
                     }
                 }
             }
+            // Marked only after every card is queued: a pass that fails part way runs again (the outbox keys keep it to once).
+            await table.AddIfAbsentAsync(new TableEntity(StartedPartition(school.SchoolId), term.Id) { ["StartedAt"] = time.GetUtcNow(), ["Sampled"] = sample.Count }, cancellationToken);
         }
         return sent;
     }

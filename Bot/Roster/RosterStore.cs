@@ -131,6 +131,20 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access, Plan
         return rows.Select(r => r.GetString("Upn")).OfType<string>().ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>
+    /// Each plan's status for the term, by UPN: the status column only, none of a plan's content,
+    /// so the read is checked against the reader's access but not written to the plan audit.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, PlanStatus>> GetPlanStatusesAsync(RosterReader reader, string schoolId, string termId, CancellationToken cancellationToken)
+    {
+        await access.EnsureCanReadAsync(reader, new RosterScope.School(schoolId), RosterData.Plan, cancellationToken);
+        var table = await storage.GetTableAsync(PlansTable, cancellationToken);
+        var rows = await table.QueryAllAsync(
+            TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and RowKey ge {termId + "|"} and RowKey lt {termId + "}"}"), ["Upn", "Status"], cancellationToken);
+        return rows.Where(r => r.GetString("Upn") is not null)
+            .ToDictionary(r => r.GetString("Upn")!, r => Enum.TryParse<PlanStatus>(r.GetString("Status"), out var status) ? status : PlanStatus.Draft, StringComparer.Ordinal);
+    }
+
     /// <summary>True when the school has any pupil row, current or archived.</summary>
     public async Task<bool> HasPupilsAsync(string schoolId, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using SendPlans.Bot.DataProtection;
 using Microsoft.Extensions.Time.Testing;
 using SendPlans.Bot.Attendance;
 using SendPlans.Bot.Roster;
@@ -58,7 +59,9 @@ public sealed class ModerationTests : IAsyncLifetime
 
         (await Start(deadline)).Should().Be(0);
         var first = await Start(deadline.AddDays(1));
+        var audited = await AuditedReadsAsync();
         (await Start(deadline.AddDays(2))).Should().Be(0);
+        (await AuditedReadsAsync()).Should().Be(audited, "once the sample went out, later sweeps do not read every plan again");
 
         var items = await Services.GetRequiredService<ModerationService>().ForTermAsync(School, TermId, default);
         items.Select(i => i.ClassName).Distinct().Should().HaveCount(items.Count, "nine pupils in nine classes at 10%: one from each class");
@@ -87,6 +90,18 @@ public sealed class ModerationTests : IAsyncLifetime
         await Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(default);
         var toTeacher = _bot.Connector.Requests.Where(r => r.Path.Contains($"personal-{PriyaId}", StringComparison.Ordinal)).Select(r => r.Body!["text"]?.GetValue<string>()).ToList();
         toTeacher.Should().ContainSingle(t => t != null && t.Contains("Make the reading target measurable.", StringComparison.Ordinal));
+    }
+
+    /// <summary>How many plan reads the moderation job has left in the plan audit, over the school's pupils.</summary>
+    private async Task<int> AuditedReadsAsync()
+    {
+        var audit = Services.GetRequiredService<PlanAudit>();
+        var reads = 0;
+        foreach (var pupil in await Services.GetRequiredService<RosterStore>().GetPupilsAsync(RosterReader.System("test"), School, includeArchived: false, default))
+        {
+            reads += (await audit.ForPupilAsync(School, pupil.Upn, default)).Count(e => e.Actor == "system:moderation");
+        }
+        return reads;
     }
 
     private Task<int> Start(DateTime localNoon) =>

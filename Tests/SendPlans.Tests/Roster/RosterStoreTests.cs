@@ -124,6 +124,7 @@ public sealed class RosterStoreTests : IAsyncLifetime
         await store.GetPlanAsync(Reader, "oak", "2026-27-autumn", "P823204124001", default);
         await store.GetPlansAsync(Reader, "oak", "2026-27-autumn", default);
         await store.GetPupilsWithTargetsAsync(Reader, "oak", "2026-27-autumn", 2, default);
+        await store.GetPlanStatusesAsync(Reader, "oak", "2026-27-autumn", default);
 
         var reads = typeof(RosterStore).GetMethods().Count(m => m.Name.StartsWith("Get", StringComparison.Ordinal) && m.DeclaringType == typeof(RosterStore));
         access.Scopes.Should().HaveCount(reads, "each public read asks once");
