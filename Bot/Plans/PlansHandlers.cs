@@ -18,7 +18,7 @@ namespace SendPlans.Bot.Plans;
 /// </summary>
 public sealed class PlansHandlers(
     StaffDirectory staff, RosterStore roster, SchoolCalendarStore calendar, ParentViewsStore views, ParentViewsService parentViews,
-    MeetingStore meetings, QuestionBankStore banks, TimeProvider time, ILogger<PlansHandlers> logger)
+    MeetingStore meetings, QuestionBankStore banks, ViewsLinkMailRecords linkMail, TimeProvider time, ILogger<PlansHandlers> logger)
 {
     private const string UpnField = "upn";
     private const string TermField = "term";
@@ -112,6 +112,7 @@ public sealed class PlansHandlers(
         var given = await views.GetForPupilAsync(pupil.SchoolId, termId, pupil.Upn, cancellationToken);
         var targets = plan?.Targets ?? [];
         var term = await parentViews.FindTermAsync(pupil.SchoolId, termId, cancellationToken);
+        var mailed = await linkMail.ForPupilAsync(pupil.SchoolId, termId, pupil.Upn, cancellationToken);
         var summaries = contacts.Where(c => c.ParentalResponsibility).Select(c =>
         {
             var answers = given.FirstOrDefault(v => v.ContactId == ParentViewsService.ContactId(c))?.Answers;
@@ -119,6 +120,7 @@ public sealed class PlansHandlers(
             return new ParentViewsSummary(c.Relationship, answers is null ? null : Summarise(answers, targets.Count))
             {
                 FillInData = link is null ? null : new JsonObject { [ParentViewsService.LinkField] = link },
+                AskedNote = AskedNote(c, mailed.GetValueOrDefault(ParentViewsService.ContactId(c)), targets.Count),
             };
         }).ToList();
         var questions = IsEarlyYears(pupil)
@@ -135,6 +137,17 @@ public sealed class PlansHandlers(
             CanRecordAgreed = AfterMeetingHandlers.MayRecord(meeting, plan, time.GetUtcNow()),
         });
     }
+
+    /// <summary>How the parent was asked for their views, for a parent who has not answered yet.</summary>
+    internal static string AskedNote(Contact contact, ViewsLinkMailed? mailed, int targets) =>
+        mailed?.LinkSentAt is { } sent
+            ? string.Create(CultureInfo.InvariantCulture, $"We emailed the link on {sent:d MMMM}")
+                + (mailed.ReminderSentAt is { } reminded ? string.Create(CultureInfo.InvariantCulture, $" and a reminder on {reminded:d MMMM}.") : ".")
+            : string.IsNullOrWhiteSpace(contact.Email)
+                ? "No email address: phone them, or fill it in with them on a call."
+                : targets < Plan.MinTargets
+                    ? $"The link is emailed once the plan has {Plan.MinTargets} targets."
+                    : "The link will be emailed shortly.";
 
     private static IReadOnlyList<(string, string)> Summarise(IReadOnlyDictionary<string, string> answers, int targets) =>
     [

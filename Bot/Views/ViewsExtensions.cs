@@ -24,6 +24,7 @@ public static class ViewsExtensions
         services.AddSingleton<IPupilDataEraser, ParentViewsEraser>();
         services.AddSingleton<IPupilDataEraser, ViewsLinkMailEraser>();
         services.AddSingleton<ViewsLinkMailJob>();
+        services.AddSingleton<ViewsLinkMailRecords>();
         services.AddHostedService(sp => sp.GetRequiredService<ViewsLinkMailJob>());
         services.AddScoped<ViewsHandlers>();
         services.AddAntiforgery();

@@ -38,7 +38,7 @@ public sealed class ViewsLinkMailJob(
     public const string Table = "ViewsLinkMail";
     private const string Sent = "sent";
     private const string Claimed = "claimed";
-    private const string ReminderSuffix = "|reminder";
+    public const string ReminderSuffix = "|reminder";
     private static readonly RosterReader Reader = RosterReader.System("views link mail");
 
     protected override string LeaseName => "views-link-mail";
@@ -161,6 +161,25 @@ public sealed class ViewsLinkMailJob(
     }
 
     public static string RowKey(string termId, string upn, string contactId) => ParentViewsStore.RowKey(termId, upn, contactId);
+}
+
+/// <summary>When each parent of a pupil was mailed their views link this term, and reminded: for the teacher's plan card.</summary>
+public sealed record ViewsLinkMailed(DateTimeOffset? LinkSentAt, DateTimeOffset? ReminderSentAt);
+
+/// <summary>Reads the views link job's claim rows for one pupil.</summary>
+public sealed class ViewsLinkMailRecords(TableStorage storage)
+{
+    /// <summary>By contact id; contacts never mailed are absent.</summary>
+    public async Task<IReadOnlyDictionary<string, ViewsLinkMailed>> ForPupilAsync(string schoolId, string termId, string upn, CancellationToken cancellationToken)
+    {
+        var table = await storage.GetTableAsync(ViewsLinkMailJob.Table, cancellationToken);
+        var prefix = $"{termId}|{upn}|";
+        var rows = await table.QueryAllAsync(
+            TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}"), null, cancellationToken);
+        DateTimeOffset? SentAt(string key) => rows.FirstOrDefault(r => r.RowKey == key && r.GetString("State") == "sent")?.GetDateTimeOffset("SentAt");
+        return rows.Select(r => r.RowKey[prefix.Length..].Split('|')[0]).Distinct()
+            .ToDictionary(c => c, c => new ViewsLinkMailed(SentAt(prefix + c), SentAt(prefix + c + ViewsLinkMailJob.ReminderSuffix)), StringComparer.Ordinal);
+    }
 }
 
 /// <summary>Erasure reaches the record of which parents were mailed their link.</summary>

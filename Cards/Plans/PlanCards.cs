@@ -11,6 +11,9 @@ public sealed record ParentViewsSummary(string Relationship, IReadOnlyList<(stri
 {
     /// <summary>The data of a "fill in for them" button (views/edit), for staff on the phone with the parent; null hides it.</summary>
     public JsonObject? FillInData { get; init; }
+
+    /// <summary>How the parent was asked: "We emailed the link on 4 December." or "No email address: …"; null shows nothing.</summary>
+    public string? AskedNote { get; init; }
 }
 
 /// <summary>What the teacher's plan card shows before the meeting.</summary>
@@ -70,6 +73,10 @@ public static class PlanCards
         {
             body.Add(new TextBlock(parent.Relationship) { Weight = TextWeight.Bolder });
             body.Add(parent.Answers is { Count: > 0 } answers ? Facts(answers) : Missing("Not given yet."));
+            if (parent.Answers is not { Count: > 0 } && parent.AskedNote is { } asked)
+            {
+                body.Add(TextBlock.Subtle(asked));
+            }
             if (parent.FillInData is { } fillIn)
             {
                 body.Add(new ActionSet([new ExecuteAction(PlanFields.FillInVerb) { Title = $"Fill in with the {parent.Relationship.ToLowerInvariant()} (phone call)", Data = (JsonObject)fillIn.DeepClone() }]));

@@ -48,7 +48,7 @@ public static class ViewsCardSamples
         ("parent-views-agreed", ParentViewsCards.Views(Input(Answers, canChange: false) with { Agreed = Agreed })),
         ("plan-teacher", PlanCards.Plan(new PlanCardInput("Sam Carter", "Year 3", "2026-27-autumn",
             [.. Targets.Select(t => new PlanTargetInput(t.AreaOfNeed, t.Target, t.HowSchoolHelps, t.HowWeKnow))],
-            [new("Mother", [("Target 1", "yes: He likes books about animals."), ("Worries", "Break times."), ("Interpreter", "true")]), new("Father", null) { FillInData = new JsonObject { ["link"] = "sample" } }],
+            [new("Mother", [("Target 1", "yes: He likes books about animals."), ("Worries", "Break times."), ("Interpreter", "true")]), new("Father", null) { FillInData = new JsonObject { ["link"] = "sample" }, AskedNote = "We emailed the link on 4 November and a reminder on 9 November." }],
             [("What I'm good at", "Drawing dinosaurs"), ("What I find hard", "Writing long bits")],
             new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }, "Targets saved."))),
         ("plan-teacher-agreed", PlanCards.Plan(new PlanCardInput("Sam Carter", "Year 3", "2026-27-autumn",

@@ -77,6 +77,33 @@ public sealed partial class ViewsLinkMailTests(ViewsSchool school) : IClassFixtu
     private static FakeTimeProvider At(DateOnly day) => new(new DateTimeOffset(day.ToDateTime(new TimeOnly(10, 0)), TimeSpan.Zero));
 
     [Fact]
+    public async Task PlanCard_AfterTheLinkWasMailed_TeacherSeesHowEachParentWasAsked()
+    {
+        await SettingsAsync();
+        await Job.RunOnceAsync(default);
+
+        var card = (await school.SayAsync("3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a03", "plan for Amelia")) // Tom Ellis, Amelia's teacher
+            .Single(b => b["attachments"] is not null)["attachments"]![0]!["content"]!.ToJsonString();
+
+        card.Should().Contain("We emailed the link on", "her mother has an email address");
+        card.Should().Contain("No email address: phone them", "her father has none");
+    }
+
+    [Theory]
+    [InlineData("a@example.org", 2, false, false, "The link will be emailed shortly.")]
+    [InlineData("a@example.org", 1, false, false, "The link is emailed once the plan has 2 targets.")]
+    [InlineData(null, 2, false, false, "No email address: phone them, or fill it in with them on a call.")]
+    [InlineData("a@example.org", 2, true, false, "We emailed the link on 4 December.")]
+    [InlineData("a@example.org", 2, true, true, "We emailed the link on 4 December and a reminder on 9 December.")]
+    public void AskedNote_EachWayAParentWasAsked_SaysIt(string? email, int targets, bool mailed, bool reminded, string expected)
+    {
+        var contact = new Contact(ViewsSchool.School, ViewsSchool.Amelia, 1, "Mother", true, email, null, "English", false);
+        var record = mailed ? new ViewsLinkMailed(new DateTimeOffset(2026, 12, 4, 9, 0, 0, TimeSpan.Zero), reminded ? new DateTimeOffset(2026, 12, 9, 9, 0, 0, TimeSpan.Zero) : null) : null;
+
+        SendPlans.Bot.Plans.PlansHandlers.AskedNote(contact, record, targets).Should().Be(expected);
+    }
+
+    [Fact]
     public async Task RunOnce_TwoInstancesAtOnce_EachParentMailedOnce()
     {
         await SettingsAsync();
