@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using SendPlans.Bot.Booking;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Terms;
+using SendPlans.Bot.Views;
 using SendPlans.Cards.Attendance;
 using SendPlans.Infrastructure.BotFramework;
 using SendPlans.Infrastructure.BotFramework.Proactive;
@@ -27,6 +28,7 @@ public sealed class FollowUpAlerts(
     ConversationReferenceStore references,
     IRosterAccess access,
     SchoolCalendarStore calendars,
+    ViewsLinkMailRecords linkMail,
     TimeProvider time,
     ILogger<FollowUpAlerts> logger)
 {
@@ -176,7 +178,8 @@ public sealed class FollowUpAlerts(
         var main = contacts.Where(c => c.ParentalResponsibility).OrderBy(c => c.Priority).FirstOrDefault() ?? contacts.FirstOrDefault();
         var what = item.Reason == FollowUpReason.Missed
             ? $"The parent did not attend the plan meeting on {Local(item.MeetingStart ?? item.CreatedAt, timeZone)}."
-            : "The parent has given no views and did not answer the invitation by the deadline.";
+            : "The parent has given no views and did not answer the invitation by the deadline. "
+                + HowAsked(await linkMail.ForPupilAsync(item.SchoolId, item.TermId, item.Upn, cancellationToken), timeZone);
         return AttendanceCards.FollowUpAlert(new FollowUpAlertInput(
             item.SchoolId,
             item.Id,
@@ -241,6 +244,19 @@ public sealed class FollowUpAlerts(
         FollowUpAction.Escalate => $"escalated to the SENCo and SLT ({step.Note})",
         _ => step.Action.ToString()!,
     };
+
+    /// <summary>For a no-response: whether the parents were emailed their views link, and reminded.</summary>
+    internal static string HowAsked(IReadOnlyDictionary<string, ViewsLinkMailed> mailed, string timeZone)
+    {
+        var sent = mailed.Values.Select(m => m.LinkSentAt).OfType<DateTimeOffset>().Order().FirstOrDefault();
+        if (sent == default)
+        {
+            return "No views link was emailed to them.";
+        }
+        var reminded = mailed.Values.Select(m => m.ReminderSentAt).OfType<DateTimeOffset>().Order().LastOrDefault();
+        string Day(DateTimeOffset at) => BookingText.Local(at, timeZone).ToString("d MMMM", CultureInfo.GetCultureInfo("en-GB"));
+        return reminded == default ? $"We emailed their views link on {Day(sent)}." : $"We emailed their views link on {Day(sent)} and a reminder on {Day(reminded)}.";
+    }
 
     private static string Local(DateTimeOffset at, string timeZone) =>
         BookingText.Local(at, timeZone).ToString("ddd d MMM HH:mm", CultureInfo.GetCultureInfo("en-GB"));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -7,10 +8,12 @@ using Moq;
 using SendPlans.Bot.Attendance;
 using SendPlans.Bot.Booking;
 using SendPlans.Bot.Roster;
+using SendPlans.Bot.Views;
 using SendPlans.Cards.Attendance;
 using SendPlans.Infrastructure.BotFramework;
 using SendPlans.Infrastructure.BotFramework.Proactive;
 using SendPlans.Infrastructure.Calendars;
+using SendPlans.Infrastructure.Storage;
 using SendPlans.Tests.Support;
 using static SendPlans.Tests.Booking.BookingSchool;
 
@@ -315,10 +318,30 @@ public sealed class FollowUpAlertTests : IAsyncLifetime
         await Check(new DateTimeOffset(deadline.AddDays(2), TimeSpan.Zero));
         var sent = await DispatchedAsync();
 
-        Texts(Card(sent.Should().ContainSingle().Subject)).Should().Contain(t => t.Contains("no views and did not answer the invitation", StringComparison.Ordinal));
+        Texts(Card(sent.Should().ContainSingle().Subject)).Should().Contain(t => t.Contains("no views and did not answer the invitation", StringComparison.Ordinal)
+            && t.Contains("No views link was emailed to them.", StringComparison.Ordinal));
         (await Items()).Should().ContainSingle().Which.Reason.Should().Be(FollowUpReason.NoResponse);
 
         Task<int> Check(DateTimeOffset at) => ActivatorUtilities.CreateInstance<NoResponseCheck>(Services, (TimeProvider)new FakeTimeProvider(at)).RaiseAsync(default);
+    }
+
+    [Fact]
+    public async Task NoResponse_ParentWasMailedAndReminded_AlertSaysWhen()
+    {
+        await ChannelForYear3Async();
+        await Services.GetRequiredService<MeetingStore>().CreateAsync(new MeetingRecord(School, TermId, Freya, PriyaId, "priya.shah@oakfield.example.org") { Status = MeetingStatus.ParentChoosing }, default);
+        var deadline = CurrentTerm().Deadline.ToDateTime(new TimeOnly(12, 0));
+        var claims = await Services.GetRequiredService<TableStorage>().GetTableAsync(ViewsLinkMailJob.Table, default);
+        var key = ViewsLinkMailJob.RowKey(TermId, Freya, "1");
+        await claims.AddEntityAsync(new TableEntity(School, key) { ["State"] = "sent", ["Upn"] = Freya, ["SentAt"] = new DateTimeOffset(deadline.AddDays(-10), TimeSpan.Zero) });
+        await claims.AddEntityAsync(new TableEntity(School, key + ViewsLinkMailJob.ReminderSuffix) { ["State"] = "sent", ["Upn"] = Freya, ["SentAt"] = new DateTimeOffset(deadline.AddDays(-2), TimeSpan.Zero) });
+
+        await ActivatorUtilities.CreateInstance<NoResponseCheck>(Services, (TimeProvider)new FakeTimeProvider(new DateTimeOffset(deadline.AddDays(1), TimeSpan.Zero))).RaiseAsync(default);
+        var sent = await DispatchedAsync();
+
+        var sentOn = deadline.AddDays(-10).ToString("d MMMM", System.Globalization.CultureInfo.GetCultureInfo("en-GB"));
+        var remindedOn = deadline.AddDays(-2).ToString("d MMMM", System.Globalization.CultureInfo.GetCultureInfo("en-GB"));
+        Texts(Card(sent.Should().ContainSingle().Subject)).Should().Contain(t => t.Contains($"We emailed their views link on {sentOn} and a reminder on {remindedOn}.", StringComparison.Ordinal));
     }
 
     [Fact]
