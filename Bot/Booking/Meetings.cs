@@ -86,8 +86,7 @@ public sealed class MeetingStore(TableStorage storage)
     public async Task<IReadOnlyList<MeetingRecord>> ForTeacherAsync(string schoolId, string termId, string teacherId, CancellationToken cancellationToken)
     {
         var table = await storage.GetTableAsync(Table, cancellationToken);
-        var rows = await table.QueryAllAsync(TableClient.CreateQueryFilter(
-            $"PartitionKey eq {schoolId} and RowKey ge {termId + "|"} and RowKey lt {termId + "}"} and TeacherId eq {teacherId}"), null, cancellationToken);
+        var rows = await table.QueryAllAsync(TableKeys.StartsWith(schoolId, termId + "|") + " and " + TableClient.CreateQueryFilter($"TeacherId eq {teacherId}"), null, cancellationToken);
         return [.. rows.Select(From)];
     }
 
@@ -95,8 +94,7 @@ public sealed class MeetingStore(TableStorage storage)
     public async Task<IReadOnlyList<MeetingRecord>> ForTermAsync(string schoolId, string termId, CancellationToken cancellationToken)
     {
         var table = await storage.GetTableAsync(Table, cancellationToken);
-        var rows = await table.QueryAllAsync(TableClient.CreateQueryFilter(
-            $"PartitionKey eq {schoolId} and RowKey ge {termId + "|"} and RowKey lt {termId + "}"}"), null, cancellationToken);
+        var rows = await table.QueryAllAsync(TableKeys.StartsWith(schoolId, termId + "|"), null, cancellationToken);
         return [.. rows.Select(From)];
     }
 

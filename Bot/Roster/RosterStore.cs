@@ -110,7 +110,7 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access, Plan
         await access.EnsureCanReadAsync(reader, new RosterScope.School(schoolId), RosterData.Plan, cancellationToken);
         var table = await storage.GetTableAsync(PlansTable, cancellationToken);
         var rows = await table.QueryAllAsync(
-            TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and RowKey ge {termId + "|"} and RowKey lt {termId + "}"}"), null, cancellationToken);
+            TableKeys.StartsWith(schoolId, termId + "|"), null, cancellationToken);
         var plans = rows.Select(ToPlan).ToList();
         await audit.RecordAsync(reader, PlanAuditAction.Read, schoolId, termId, [.. plans.Select(p => p.Upn)], cancellationToken);
         return plans;
@@ -126,7 +126,7 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access, Plan
         await access.EnsureCanReadAsync(reader, new RosterScope.School(schoolId), RosterData.Plan, cancellationToken);
         var table = await storage.GetTableAsync(PlansTable, cancellationToken);
         var rows = await table.QueryAllAsync(
-            TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and RowKey ge {termId + "|"} and RowKey lt {termId + "}"} and TargetCount ge {minimum}"),
+            TableKeys.StartsWith(schoolId, termId + "|") + " and " + TableClient.CreateQueryFilter($"TargetCount ge {minimum}"),
             ["Upn"], cancellationToken);
         return rows.Select(r => r.GetString("Upn")).OfType<string>().ToHashSet(StringComparer.Ordinal);
     }
@@ -140,7 +140,7 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access, Plan
         await access.EnsureCanReadAsync(reader, new RosterScope.School(schoolId), RosterData.Plan, cancellationToken);
         var table = await storage.GetTableAsync(PlansTable, cancellationToken);
         var rows = await table.QueryAllAsync(
-            TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and RowKey ge {termId + "|"} and RowKey lt {termId + "}"}"), ["Upn", "Status"], cancellationToken);
+            TableKeys.StartsWith(schoolId, termId + "|"), ["Upn", "Status"], cancellationToken);
         return rows.Where(r => r.GetString("Upn") is not null)
             .ToDictionary(r => r.GetString("Upn")!, r => Enum.TryParse<PlanStatus>(r.GetString("Status"), out var status) ? status : PlanStatus.Draft, StringComparer.Ordinal);
     }

@@ -53,7 +53,7 @@ public sealed class SchoolCalendarStore(TableStorage storage, TimeProvider time)
     {
         var table = await storage.GetTableAsync(TermsTable, cancellationToken);
         var rows = await table.QueryAllAsync(
-            TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and RowKey ge {academicYear + "-"} and RowKey lt {academicYear + "."}"),
+            TableKeys.StartsWith(schoolId, academicYear + "-"),
             null, cancellationToken);
         return [.. rows.Select(ToTerm).OrderBy(t => t.Start)];
     }

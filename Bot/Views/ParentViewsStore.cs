@@ -37,7 +37,7 @@ public sealed class ParentViewsStore(TableStorage storage, TimeProvider time)
         var table = await storage.GetTableAsync(Table, cancellationToken);
         var prefix = $"{termId}|{upn}|";
         var rows = await table.QueryAllAsync(
-            TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}"), null, cancellationToken);
+            TableKeys.StartsWith(schoolId, prefix), null, cancellationToken);
         return [.. rows.Select(ToViews)];
     }
 
@@ -47,7 +47,7 @@ public sealed class ParentViewsStore(TableStorage storage, TimeProvider time)
         var table = await storage.GetTableAsync(Table, cancellationToken);
         var prefix = $"{termId}|";
         var rows = await table.QueryAllAsync(
-            TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}"), null, cancellationToken);
+            TableKeys.StartsWith(schoolId, prefix), null, cancellationToken);
         return [.. rows.Select(ToViews)];
     }
 

@@ -75,7 +75,7 @@ public sealed class ViewsLinkMailJob(
         }
         var table = await storage.GetTableAsync(Table, cancellationToken);
         var claims = (await table.QueryAllAsync(
-                TableClient.CreateQueryFilter($"PartitionKey eq {school.SchoolId} and RowKey ge {term.Id + "|"} and RowKey lt {term.Id + "}"}"), null, cancellationToken))
+                TableKeys.StartsWith(school.SchoolId, term.Id + "|"), null, cancellationToken))
             .ToDictionary(e => e.RowKey, StringComparer.Ordinal);
         var answered = (await views.ForTermAsync(school.SchoolId, term.Id, cancellationToken))
             .Select(v => RowKey(term.Id, v.Upn, v.ContactId)).ToHashSet(StringComparer.Ordinal);
@@ -175,7 +175,7 @@ public sealed class ViewsLinkMailRecords(TableStorage storage)
         var table = await storage.GetTableAsync(ViewsLinkMailJob.Table, cancellationToken);
         var prefix = $"{termId}|{upn}|";
         var rows = await table.QueryAllAsync(
-            TableClient.CreateQueryFilter($"PartitionKey eq {schoolId} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + "}"}"), null, cancellationToken);
+            TableKeys.StartsWith(schoolId, prefix), null, cancellationToken);
         DateTimeOffset? SentAt(string key) => rows.FirstOrDefault(r => r.RowKey == key && r.GetString("State") == "sent")?.GetDateTimeOffset("SentAt");
         return rows.Select(r => r.RowKey[prefix.Length..].Split('|')[0]).Distinct()
             .ToDictionary(c => c, c => new ViewsLinkMailed(SentAt(prefix + c), SentAt(prefix + c + ViewsLinkMailJob.ReminderSuffix)), StringComparer.Ordinal);

@@ -70,6 +70,13 @@ public static class TableKeys
     public static string Hash(string value) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(value)))[..32];
 
+    /// <summary>
+    /// The filter for the rows of one partition whose row key starts with <paramref name="prefix"/>:
+    /// from the prefix up to (not including) the prefix with its last character raised by one.
+    /// </summary>
+    public static string StartsWith(string partitionKey, string prefix) =>
+        TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey ge {prefix} and RowKey lt {prefix[..^1] + (char)(prefix[^1] + 1)}");
+
     public static bool IsConflict(this RequestFailedException e) => e.Status == 409;
     public static bool IsNotFound(this RequestFailedException e) => e.Status == 404;
     public static bool IsPreconditionFailed(this RequestFailedException e) => e.Status == 412;
