@@ -69,9 +69,10 @@ public sealed class AgreedNotesMailer(
                 continue;
             }
             var update = agreed.Revision > 1 && await HadEarlierAsync(table, pupil.SchoolId, termId, pupil.Upn, contactId, agreed.Revision, cancellationToken);
+            var language = ParentViewsText.CultureFor(contact.PreferredLanguage);
             var message = new MailMessage(contact.Email!.Trim(), contact.Relationship,
-                ParentViewsText.Format(update ? "AgreedMailUpdateSubject" : "AgreedMailSubject", ParentViewsText.CultureFor(contact.PreferredLanguage), pupil.LegalForename),
-                Html(school, pupil.LegalForename, agreed, update, ParentViewsText.CultureFor(contact.PreferredLanguage)),
+                ParentViewsText.Format(update ? "AgreedMailUpdateSubject" : "AgreedMailSubject", language, pupil.LegalForename),
+                Html(school, pupil.LegalForename, agreed, update, language),
                 MessageId(pupil.SchoolId, termId, pupil.Upn, contactId, agreed.Revision));
             try
             {
@@ -138,7 +139,7 @@ public sealed class AgreedNotesMailer(
             await table.UpdateEntityAsync(claim, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
             return true;
         }
-        catch (RequestFailedException e) when (e.Status == 412)
+        catch (RequestFailedException e) when (e.IsPreconditionFailed())
         {
             return false;
         }

@@ -248,14 +248,13 @@ public sealed class FollowUpAlerts(
     /// <summary>For a no-response: whether the parents were emailed their views link, and reminded.</summary>
     internal static string HowAsked(IReadOnlyDictionary<string, ViewsLinkMailed> mailed, string timeZone)
     {
-        var sent = mailed.Values.Select(m => m.LinkSentAt).OfType<DateTimeOffset>().Order().FirstOrDefault();
-        if (sent == default)
-        {
-            return "No views link was emailed to them.";
-        }
-        var reminded = mailed.Values.Select(m => m.ReminderSentAt).OfType<DateTimeOffset>().Order().LastOrDefault();
         string Day(DateTimeOffset at) => BookingText.Local(at, timeZone).ToString("d MMMM", CultureInfo.GetCultureInfo("en-GB"));
-        return reminded == default ? $"We emailed their views link on {Day(sent)}." : $"We emailed their views link on {Day(sent)} and a reminder on {Day(reminded)}.";
+        return (mailed.Values.Min(m => m.LinkSentAt), mailed.Values.Max(m => m.ReminderSentAt)) switch
+        {
+            (null, _) => "No views link was emailed to them.",
+            ({ } sent, null) => $"We emailed their views link on {Day(sent)}.",
+            ({ } sent, { } reminded) => $"We emailed their views link on {Day(sent)} and a reminder on {Day(reminded)}.",
+        };
     }
 
     private static string Local(DateTimeOffset at, string timeZone) =>

@@ -36,7 +36,7 @@ public sealed class ViewsLinkMailJob(
     : LeasedJob(leases, time)
 {
     public const string Table = "ViewsLinkMail";
-    private const string Sent = "sent";
+    internal const string Sent = "sent";
     private const string Claimed = "claimed";
     public const string ReminderSuffix = "|reminder";
     private static readonly RosterReader Reader = RosterReader.System("views link mail");
@@ -176,7 +176,7 @@ public sealed class ViewsLinkMailRecords(TableStorage storage)
         var prefix = $"{termId}|{upn}|";
         var rows = await table.QueryAllAsync(
             TableKeys.StartsWith(schoolId, prefix), null, cancellationToken);
-        DateTimeOffset? SentAt(string key) => rows.FirstOrDefault(r => r.RowKey == key && r.GetString("State") == "sent")?.GetDateTimeOffset("SentAt");
+        DateTimeOffset? SentAt(string key) => rows.FirstOrDefault(r => r.RowKey == key && r.GetString("State") == ViewsLinkMailJob.Sent)?.GetDateTimeOffset("SentAt");
         return rows.Select(r => r.RowKey[prefix.Length..].Split('|')[0]).Distinct()
             .ToDictionary(c => c, c => new ViewsLinkMailed(SentAt(prefix + c), SentAt(prefix + c + ViewsLinkMailJob.ReminderSuffix)), StringComparer.Ordinal);
     }
