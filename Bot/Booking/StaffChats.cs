@@ -12,7 +12,7 @@ namespace SendPlans.Bot.Booking;
 /// row = Entra object id), remembered whenever they talk to the bot there, so that jobs and
 /// parents' answers can reach them later through the proactive outbox.
 /// </summary>
-public sealed class StaffChats(TableStorage storage, ProactiveOutbox outbox)
+public sealed class StaffChats(TableStorage storage, ProactiveOutbox outbox, ConversationReferenceStore installs)
 {
     public const string Table = "StaffChats";
 
@@ -39,12 +39,36 @@ public sealed class StaffChats(TableStorage storage, ProactiveOutbox outbox)
     }
 
     /// <summary>Queues a card (or text) for one member of staff; false when they never chatted with the bot or it was queued before.</summary>
-    public async Task<bool> SendAsync(string schoolId, string entraId, string key, JsonNode? card, string? text, CancellationToken cancellationToken)
+    public async Task<bool> SendAsync(string schoolId, string entraId, string key, JsonNode? card, string? text, CancellationToken cancellationToken) =>
+        await FindAsync(schoolId, entraId, cancellationToken) is { } reference
+        && await outbox.EnqueueAsync(Message(reference, key, card, text), cancellationToken);
+
+    /// <summary>
+    /// Queues a message that someone must act on, and says truly whether it can reach them: through
+    /// their personal chat, or else the personal chat the bot was installed into for them, unless
+    /// the bot was removed from it or an earlier message with this key could not be delivered.
+    /// </summary>
+    public async Task<StaffReach> ReachAsync(string schoolId, string entraId, string key, string text, CancellationToken cancellationToken)
     {
-        if (await FindAsync(schoolId, entraId, cancellationToken) is not { } reference)
+        var reference = await FindAsync(schoolId, entraId, cancellationToken);
+        if (reference is not null && await installs.IsRemovedAsync(reference.Conversation.Id ?? "", cancellationToken))
         {
-            return false;
+            reference = null;
         }
+        reference ??= await installs.FindPersonalAsync(entraId, cancellationToken);
+        if (reference is null)
+        {
+            return StaffReach.NoChat;
+        }
+        if (await outbox.EnqueueAsync(Message(reference, key, null, text), cancellationToken))
+        {
+            return StaffReach.Queued;
+        }
+        return (await outbox.FindAsync(key, cancellationToken))?.Status == OutboxStatus.Failed ? StaffReach.Undeliverable : StaffReach.QueuedBefore;
+    }
+
+    private static OutboxMessage Message(ConversationReference reference, string key, JsonNode? card, string? text)
+    {
         var activity = Activity.CreateMessage(text);
         activity.Conversation = reference.Conversation;
         activity.From = reference.Bot;
@@ -54,12 +78,28 @@ public sealed class StaffChats(TableStorage storage, ProactiveOutbox outbox)
         {
             activity.Attachments = [Attachment.AdaptiveCard(card)];
         }
-        return await outbox.EnqueueAsync(new OutboxMessage
+        return new OutboxMessage
         {
             Key = key,
             ServiceUrl = reference.ServiceUrl,
             ConversationId = reference.Conversation.Id,
             Activity = activity,
-        }, cancellationToken);
+        };
     }
+}
+
+/// <summary>What became of a message to a member of staff.</summary>
+public enum StaffReach
+{
+    /// <summary>No personal chat with the bot is known: nothing was queued.</summary>
+    NoChat,
+
+    /// <summary>Queued now in the outbox.</summary>
+    Queued,
+
+    /// <summary>The same message was queued before and is sent or on its way.</summary>
+    QueuedBefore,
+
+    /// <summary>The same message was queued before and the Connector refused it for good.</summary>
+    Undeliverable,
 }

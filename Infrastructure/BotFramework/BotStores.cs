@@ -112,6 +112,27 @@ public sealed class ConversationReferenceStore(TableStorage storage, TimeProvide
         return found.HasValue && found.Value!.GetDateTimeOffset("RemovedAt") is not null;
     }
 
+    /// <summary>
+    /// The personal chat the bot was installed into for this user (the newest, if several), unless
+    /// the bot was removed from it. A scan of the installs: only for rare, urgent messages.
+    /// </summary>
+    public async Task<ConversationReference?> FindPersonalAsync(string userAadObjectId, CancellationToken cancellationToken)
+    {
+        var table = await storage.GetTableAsync(Table, cancellationToken);
+        TableEntity? newest = null;
+        await foreach (var e in table.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and UserAadObjectId eq {userAadObjectId} and ConversationType eq {"personal"}"),
+            cancellationToken: cancellationToken))
+        {
+            if (e.GetDateTimeOffset("RemovedAt") is null && e.GetString("Reference") is not null
+                && (newest is null || e.GetDateTimeOffset("SavedAt") > newest.GetDateTimeOffset("SavedAt")))
+            {
+                newest = e;
+            }
+        }
+        return newest is null ? null : JsonSerializer.Deserialize(newest.GetString("Reference"), BotJsonContext.Default.ConversationReference);
+    }
+
     public async Task<ConversationReference?> FindAsync(string conversationId, CancellationToken cancellationToken)
     {
         var table = await storage.GetTableAsync(Table, cancellationToken);
