@@ -347,12 +347,21 @@ public sealed class BookingService(
         {
             case CalendarFailureKind.PermissionMissing or CalendarFailureKind.SignInFailed:
                 var day = time.GetUtcNow().ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
-                foreach (var admin in await StaffWithRoleAsync(schoolId, StaffRole.Admin, cancellationToken))
+                var admins = await StaffWithRoleAsync(schoolId, StaffRole.Admin, cancellationToken);
+                var reached = 0;
+                foreach (var admin in admins)
                 {
-                    await chats.SendAsync(schoolId, admin, $"calendar-problem|{schoolId}|{admin}|{failure.Kind}|{failure.Permission}|{day}", null,
+                    var reach = await chats.ReachAsync(schoolId, admin.EntraObjectId, $"calendar-problem|{schoolId}|{admin.EntraObjectId}|{failure.Kind}|{failure.Permission}|{day}",
                         $"Booking plan meetings failed because the calendar is not set up: {failure.Message}", cancellationToken);
+                    if (reach is StaffReach.Queued or StaffReach.QueuedBefore)
+                    {
+                        reached++;
+                    }
                 }
-                return "The school's calendar connection is not set up yet, so I could not book. Your admin has been told what to fix. Please try again later.";
+                Log.AdminAlerted(logger, schoolId, reached, admins.Count);
+                return reached > 0
+                    ? "The school's calendar connection is not set up yet, so I could not book. Your admin has been told what to fix. Please try again later."
+                    : BookingText.AdminNotReached(admins.Select(a => a.DisplayName).ToList(), failure);
             case CalendarFailureKind.Throttled or CalendarFailureKind.Unavailable:
                 return "The calendar service is busy or could not be reached, so some meetings are not booked yet. Press Try again in a minute: meetings already booked will not be booked twice.";
             default:
@@ -360,11 +369,11 @@ public sealed class BookingService(
         }
     }
 
-    internal async Task<IReadOnlyList<string>> StaffWithRoleAsync(string schoolId, StaffRole role, CancellationToken cancellationToken)
+    internal async Task<IReadOnlyList<StaffMember>> StaffWithRoleAsync(string schoolId, StaffRole role, CancellationToken cancellationToken)
     {
         var table = await storage.GetTableAsync(StaffDirectory.StaffTable, cancellationToken);
         var rows = await table.QueryAllAsync(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {schoolId}"), null, cancellationToken);
-        return [.. rows.Select(StaffDirectory.FromEntity).Where(s => s.Is(role)).Select(s => s.EntraObjectId)];
+        return [.. rows.Select(StaffDirectory.FromEntity).Where(s => s.Is(role))];
     }
 
     private NewCalendarEvent NewEvent(BookingScope scope, MeetingRecord meeting)

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Terms;
+using SendPlans.Infrastructure.Calendars;
 
 namespace SendPlans.Bot.Booking;
 
@@ -52,6 +53,30 @@ public static class BookingText
             "<p><strong>Is this time hard for you?</strong> You can choose another time, ask for an interpreter, or tell us you cannot come. " +
             $"Use this link: <a href=\"{E(choiceUrl)}\">choose a time or tell us what you need</a>. The link works until {E(Date(linkValidUntil))}.</p>" +
             $"<p>Thank you.<br>{E(teacherName)}<br>{E(schoolName)}</p>";
+    }
+
+    /// <summary>
+    /// The teacher's sentence when no admin could be told in Teams: what to pass on, and to whom.
+    /// Names the permission (something to pass on, not a fault of theirs); no codes, no stack.
+    /// </summary>
+    public static string AdminNotReached(IReadOnlyList<string> adminNames, CalendarFailure failure)
+    {
+        var who = adminNames.Count switch
+        {
+            0 => "your school's IT admin",
+            1 => adminNames[0],
+            _ => string.Join(", ", adminNames.Take(adminNames.Count - 1)) + " or " + adminNames[^1],
+        };
+        var what = failure.Kind == CalendarFailureKind.SignInFailed
+            ? "the bot could not sign in to Microsoft 365 to use the calendars (its client secret may have expired)"
+            : $"the bot's calendar permission {failure.Permission ?? "in Microsoft 365"} is missing (it needs admin consent)";
+        var reach = adminNames.Count switch
+        {
+            0 => "Your school has no admin set up in the bot, so I could not tell anyone.",
+            1 => "I could not reach your school's admin in Teams.",
+            _ => "I could not reach your school's admins in Teams.",
+        };
+        return $"The school's calendar connection is not set up yet, so I could not book. {reach} Please tell {who} that {what}. Then try again.";
     }
 
     /// <summary>The reminder before the meeting.</summary>

@@ -26,4 +26,7 @@ internal static partial class Log
 
     [LoggerMessage(5009, LogLevel.Warning, "Book all in the background failed: {ErrorType}")]
     public static partial void BackgroundBookingFailed(ILogger logger, string errorType);
+
+    [LoggerMessage(5010, LogLevel.Information, "Calendar set-up alert in school {SchoolId}: {Reached} of {Admins} admins reachable in Teams")]
+    public static partial void AdminAlerted(ILogger logger, string schoolId, int reached, int admins);
 }

@@ -1,8 +1,11 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using SendPlans.Bot.Booking;
+using SendPlans.Bot.Roster;
 using SendPlans.Cards.Booking;
+using SendPlans.Infrastructure.BotFramework;
 using SendPlans.Infrastructure.Calendars.Graph;
+using SendPlans.Infrastructure.Storage;
 using SendPlans.Tests.Support;
 using static SendPlans.Tests.Booking.BookingSchool;
 
@@ -79,6 +82,81 @@ public sealed class GraphBookingTests : IAsyncLifetime
         text.Should().NotContain("Calendars.").And.NotContain("Exception").And.NotContain("403");
         admin.Path.Should().Contain(AdminId);
         admin.Body!["text"]!.GetValue<string>().Should().Contain("Calendars.Read").And.Contain("application permission");
+    }
+
+    [Fact]
+    public async Task BookCommand_GraphAnswers403Twice_AdminToldOnceAndTeacherStillHearsAdminWasTold()
+    {
+        await RememberChatAsync(_bot.Services, _bot, School, AdminId);
+        _graph.Deny(TeacherEmail, 403);
+
+        await SayAsync(_bot, "book my plan meetings");
+        var again = await SayAsync(_bot, "book my plan meetings");
+
+        (await DispatchAsync(_bot.Services)).Should().Be(1, "the admin is told once a day per cause");
+        again["text"]!.GetValue<string>().Should().Contain("admin has been told");
+    }
+
+    [Fact]
+    public async Task BookCommand_GraphAnswers403AdminOnlyInstalledTheBot_AdminToldInTheInstalledChat()
+    {
+        var install = _bot.Activity("conversationUpdate", text: null);
+        install["from"] = new JsonObject { ["id"] = "29:jo-barker", ["aadObjectId"] = AdminId };
+        install["conversation"] = new JsonObject { ["id"] = $"a:installed-{AdminId}", ["conversationType"] = "personal", ["tenantId"] = "tenant-1" };
+        install["membersAdded"] = new JsonArray(new JsonObject { ["id"] = "28:" + BotFactory.AppId });
+        (await _bot.PostActivityAsync(install)).StatusCode.Should().Be(System.Net.HttpStatusCode.OK);
+        await _bot.Connector.WaitForAsync(1);
+        _graph.Deny(TeacherEmail, 403);
+
+        var reply = await SayAsync(_bot, "book my plan meetings");
+        var before = _bot.Connector.Requests.Count;
+        (await DispatchAsync(_bot.Services)).Should().Be(1);
+        var admin = (await _bot.Connector.WaitForAsync(before + 1))[before];
+
+        reply["text"]!.GetValue<string>().Should().Contain("admin has been told");
+        admin.Path.Should().Contain($"a:installed-{AdminId}");
+        admin.Body!["text"]!.GetValue<string>().Should().Contain("Calendars.Read");
+    }
+
+    [Fact]
+    public async Task BookCommand_GraphAnswers403AdminNeverChatted_TeacherToldWhomToTellAndWhat()
+    {
+        _graph.Deny(TeacherEmail, 403);
+
+        var reply = await SayAsync(_bot, "book my plan meetings");
+
+        var text = reply["text"]!.GetValue<string>();
+        text.Should().Contain("could not reach your school's admin in Teams").And.Contain("Please tell Jo Barker")
+            .And.Contain("calendar permission Calendars.Read").And.Contain("is missing");
+        text.Should().NotContain("has been told").And.NotContain("Exception").And.NotContain("403");
+        (await DispatchAsync(_bot.Services)).Should().Be(0, "nothing can reach an admin without a chat");
+    }
+
+    [Fact]
+    public async Task BookCommand_GraphAnswers403AdminRemovedTheBot_TeacherToldWhomToTell()
+    {
+        await RememberChatAsync(_bot.Services, _bot, School, AdminId);
+        await _bot.Services.GetRequiredService<ConversationReferenceStore>().MarkRemovedAsync($"a:personal-{AdminId}", default);
+        _graph.Deny(TeacherEmail, 403);
+
+        var reply = await SayAsync(_bot, "book my plan meetings");
+
+        reply["text"]!.GetValue<string>().Should().Contain("Please tell Jo Barker").And.NotContain("has been told");
+        (await DispatchAsync(_bot.Services)).Should().Be(0);
+    }
+
+    [Fact]
+    public async Task BookCommand_GraphAnswers403SchoolHasNoAdmin_TeacherToldToTellTheItAdmin()
+    {
+        var staff = await _bot.Services.GetRequiredService<TableStorage>().GetTableAsync(StaffDirectory.StaffTable);
+        await staff.DeleteEntityAsync(School, AdminId);
+        _graph.Deny(TeacherEmail, 403);
+
+        var reply = await SayAsync(_bot, "book my plan meetings");
+
+        var text = reply["text"]!.GetValue<string>();
+        text.Should().Contain("no admin set up").And.Contain("Please tell your school's IT admin").And.Contain("Calendars.Read");
+        text.Should().NotContain("has been told");
     }
 
     [Fact]
