@@ -113,6 +113,7 @@ public sealed class PlansHandlers(
         var targets = plan?.Targets ?? [];
         var term = await parentViews.FindTermAsync(pupil.SchoolId, termId, cancellationToken);
         var mailed = await linkMail.ForPupilAsync(pupil.SchoolId, termId, pupil.Upn, cancellationToken);
+        var timeZone = (await parentViews.SettingsAsync(pupil.SchoolId, cancellationToken))?.TimeZone;
         var summaries = contacts.Where(c => c.ParentalResponsibility).Select(c =>
         {
             var answers = given.FirstOrDefault(v => v.ContactId == ParentViewsService.ContactId(c))?.Answers;
@@ -120,7 +121,7 @@ public sealed class PlansHandlers(
             return new ParentViewsSummary(c.Relationship, answers is null ? null : Summarise(answers, targets.Count))
             {
                 FillInData = link is null ? null : new JsonObject { [ParentViewsService.LinkField] = link },
-                AskedNote = AskedNote(c, mailed.GetValueOrDefault(ParentViewsService.ContactId(c)), targets.Count),
+                AskedNote = AskedNote(c, mailed.GetValueOrDefault(ParentViewsService.ContactId(c)), targets.Count, timeZone),
             };
         }).ToList();
         var questions = IsEarlyYears(pupil)
@@ -138,11 +139,11 @@ public sealed class PlansHandlers(
         });
     }
 
-    /// <summary>How the parent was asked for their views, for a parent who has not answered yet.</summary>
-    internal static string AskedNote(Contact contact, ViewsLinkMailed? mailed, int targets) =>
+    /// <summary>How the parent was asked for their views, for a parent who has not answered yet; days are the school's, as on the year lead's alert.</summary>
+    internal static string AskedNote(Contact contact, ViewsLinkMailed? mailed, int targets, string? timeZone) =>
         mailed?.LinkSentAt is { } sent
-            ? string.Create(CultureInfo.InvariantCulture, $"We emailed the link on {sent:d MMMM}")
-                + (mailed.ReminderSentAt is { } reminded ? string.Create(CultureInfo.InvariantCulture, $" and a reminder on {reminded:d MMMM}.") : ".")
+            ? $"We emailed the link on {ViewsLinkMailed.Day(sent, timeZone)}"
+                + (mailed.ReminderSentAt is { } reminded ? $" and a reminder on {ViewsLinkMailed.Day(reminded, timeZone)}." : ".")
             : string.IsNullOrWhiteSpace(contact.Email)
                 ? "No email address: phone them, or fill it in with them on a call."
                 : targets < Plan.MinTargets
