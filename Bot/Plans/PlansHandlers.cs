@@ -42,7 +42,7 @@ public sealed class PlansHandlers(
                 : "More than one pupil matches: " + string.Join(", ", matches.Select(p => $"{p.LegalForename} {p.LegalSurname}")) + ". Type more of the name.", cancellationToken);
             return;
         }
-        await context.SendCardAsync((await PlanCardAsync(reader, matches[0], term.Id, null, cancellationToken)).ToJsonNode(), cancellationToken);
+        await context.SendCardAsync((await PlanCardAsync(reader, matches[0], term.Id, null, null, cancellationToken)).ToJsonNode(), cancellationToken);
     }
 
     public async Task<InvokeResponse> SaveTargetsAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
@@ -63,7 +63,7 @@ public sealed class PlansHandlers(
         }
         await ChangePlanAsync(reader!, pupil, termId!, p => p with { Targets = targets }, cancellationToken);
         Log.TargetsSaved(logger, targets.Count);
-        return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, "Targets saved.", cancellationToken)).ToJsonNode());
+        return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, "Targets saved.", null, cancellationToken)).ToJsonNode());
     }
 
     public async Task<InvokeResponse> OpenVoiceAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
@@ -88,13 +88,14 @@ public sealed class PlansHandlers(
             return InvokeResponse.Error(403, "NotAllowed", "You can only capture the voice of pupils in your classes.");
         }
         // Any question in the bank is kept, asked or not: the SENCo may have changed the bank while the card was open.
-        IEnumerable<string> ids = IsEarlyYears(pupil)
-            ? [.. (await banks.GetAsync(pupil.SchoolId, cancellationToken)).Questions.Select(q => q.Id), PupilVoiceFields.AdultNote]
+        var bank = IsEarlyYears(pupil) ? await banks.GetAsync(pupil.SchoolId, cancellationToken) : null;
+        IEnumerable<string> ids = bank is not null
+            ? [.. bank.Questions.Select(q => q.Id), PupilVoiceFields.AdultNote]
             : PupilVoiceFields.Older.Select(f => f.Id);
         var voice = ids.Select(id => (id, Value: Field(action, id))).Where(x => x.Value is not null).ToDictionary(x => x.id, x => x.Value!);
         await ChangePlanAsync(reader!, pupil, termId!, p => p with { PupilVoice = voice }, cancellationToken);
         Log.VoiceSaved(logger, voice.Count);
-        return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, "Pupil's voice saved.", cancellationToken)).ToJsonNode());
+        return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, "Pupil's voice saved.", bank, cancellationToken)).ToJsonNode());
     }
 
     internal async Task ChangePlanAsync(RosterReader reader, Pupil pupil, string termId, Func<Plan, Plan> change, CancellationToken cancellationToken)
@@ -105,7 +106,8 @@ public sealed class PlansHandlers(
         }
     }
 
-    internal async Task<AdaptiveCard> PlanCardAsync(RosterReader reader, Pupil pupil, string termId, string? notice, CancellationToken cancellationToken)
+    /// <summary>The plan card; <paramref name="bank"/> is the school's question bank when the caller has just read it, else null.</summary>
+    internal async Task<AdaptiveCard> PlanCardAsync(RosterReader reader, Pupil pupil, string termId, string? notice, QuestionBank? bank, CancellationToken cancellationToken)
     {
         var plan = await roster.GetPlanAsync(reader, pupil.SchoolId, termId, pupil.Upn, cancellationToken);
         var contacts = await roster.GetContactsAsync(reader, pupil.SchoolId, pupil.Upn, cancellationToken);
@@ -125,7 +127,7 @@ public sealed class PlansHandlers(
             };
         }).ToList();
         var questions = IsEarlyYears(pupil)
-            ? [.. (await banks.GetAsync(pupil.SchoolId, cancellationToken)).Questions.Select(q => (q.Id, q.Text)), (PupilVoiceFields.AdultNote, "Adult's note")]
+            ? [.. (bank ?? await banks.GetAsync(pupil.SchoolId, cancellationToken)).Questions.Select(q => (q.Id, q.Text)), (PupilVoiceFields.AdultNote, "Adult's note")]
             : PupilVoiceFields.Older;
         var voice = plan?.PupilVoice is { } v ? questions.Where(q => v.ContainsKey(q.Item1)).Select(q => (q.Item2, v[q.Item1])).ToList() : null;
         var meeting = await meetings.GetAsync(pupil.SchoolId, termId, pupil.Upn, cancellationToken);
