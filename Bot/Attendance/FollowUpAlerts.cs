@@ -248,7 +248,7 @@ public sealed class FollowUpAlerts(
     /// <summary>For a no-response: whether the parents were emailed their views link, and reminded.</summary>
     internal static string HowAsked(IReadOnlyDictionary<string, ViewsLinkMailed> mailed, string timeZone)
     {
-        string Day(DateTimeOffset at) => BookingText.Local(at, timeZone).ToString("d MMMM", CultureInfo.GetCultureInfo("en-GB"));
+        string Day(DateTimeOffset at) => ViewsLinkMailed.Day(at, timeZone);
         return (mailed.Values.Min(m => m.LinkSentAt), mailed.Values.Max(m => m.ReminderSentAt)) switch
         {
             (null, _) => "No views link was emailed to them.",

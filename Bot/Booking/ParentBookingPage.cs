@@ -1,5 +1,5 @@
+using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
@@ -112,7 +112,7 @@ public static class ParentBookingPage
         return html.ToString();
     }
 
-    private const string Style = """
+    private static readonly ParentPageStyle Style = ParentPageStyle.Inline("""
         body { font-family: system-ui, sans-serif; font-size: 1.1rem; line-height: 1.5; margin: 0; color: #1b1b1b; background: #f4f4f6; }
         main { max-width: 36rem; margin: 0 auto; padding: 1rem; background: #fff; min-height: 100vh; box-sizing: border-box; }
         h1 { font-size: 1.5rem; margin: 0.5rem 0; }
@@ -125,31 +125,20 @@ public static class ParentBookingPage
         textarea, input[type=text] { width: 100%; box-sizing: border-box; font: inherit; padding: 0.5rem; border: 1px solid #8a8a8e; border-radius: 4px; margin: 0.25rem 0 0.75rem; }
         button { font: inherit; font-weight: 600; background: #464775; color: #fff; border: 0; border-radius: 6px; padding: 0.75rem 1.25rem; width: 100%; }
         a { color: #464775; }
-        """;
+        """);
 
     /// <summary>No script at all; only the page's own style (by its hash); the form posts only to this site.</summary>
     public static string ContentSecurityPolicy { get; } =
-        $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Style)))}'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+        $"default-src 'none'; style-src {Style.CspSource}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     /// <summary>The page, sent with headers that keep a parent's page out of caches, frames and referrers.</summary>
     internal static IResult Page(string heading, string school, string content, int status) => new ParentPage(
-        $"""
-        <!doctype html>
-        <html lang="en">
-        <head>
-        <meta charset="utf-8">
-        <meta name="viewport" content="width=device-width, initial-scale=1">
-        <meta name="robots" content="noindex">
-        <title>{E(heading)} - {E(school)}</title>
-        <style>{Style}</style>
-        </head>
-        <body><main>
-        <h1>{E(heading)}</h1>
-        <p class="school">{E(school)}</p>
-        {content}
-        </main></body>
-        </html>
-        """, status);
+        ParentPageShell.Render($"{heading} - {school}", English, Style, html => html
+            .Append("<h1>").Append(E(heading)).Append("</h1><p class=\"school\">").Append(E(school)).Append("</p>").Append(content)),
+        status);
+
+    // The page's words are English only (not in resx), so its language is plain "en".
+    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
 
     private sealed class ParentPage(string html, int status) : IResult
     {

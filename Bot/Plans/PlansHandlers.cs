@@ -42,7 +42,7 @@ public sealed class PlansHandlers(
                 : "More than one pupil matches: " + string.Join(", ", matches.Select(p => $"{p.LegalForename} {p.LegalSurname}")) + ". Type more of the name.", cancellationToken);
             return;
         }
-        await context.SendCardAsync((await PlanCardAsync(reader, matches[0], term.Id, null, cancellationToken)).ToJsonNode(), cancellationToken);
+        await context.SendCardAsync((await PlanCardAsync(reader, matches[0], term.Id, null, null, cancellationToken)).ToJsonNode(), cancellationToken);
     }
 
     public async Task<InvokeResponse> SaveTargetsAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
@@ -63,7 +63,7 @@ public sealed class PlansHandlers(
         }
         await ChangePlanAsync(reader!, pupil, termId!, p => p with { Targets = targets }, cancellationToken);
         Log.TargetsSaved(logger, targets.Count);
-        return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, "Targets saved.", cancellationToken)).ToJsonNode());
+        return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, "Targets saved.", null, cancellationToken)).ToJsonNode());
     }
 
     public async Task<InvokeResponse> OpenVoiceAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
@@ -88,13 +88,14 @@ public sealed class PlansHandlers(
             return InvokeResponse.Error(403, "NotAllowed", "You can only capture the voice of pupils in your classes.");
         }
         // Any question in the bank is kept, asked or not: the SENCo may have changed the bank while the card was open.
-        IEnumerable<string> ids = IsEarlyYears(pupil)
-            ? [.. (await banks.GetAsync(pupil.SchoolId, cancellationToken)).Questions.Select(q => q.Id), PupilVoiceFields.AdultNote]
+        var bank = IsEarlyYears(pupil) ? await banks.GetAsync(pupil.SchoolId, cancellationToken) : null;
+        IEnumerable<string> ids = bank is not null
+            ? [.. bank.Questions.Select(q => q.Id), PupilVoiceFields.AdultNote]
             : PupilVoiceFields.Older.Select(f => f.Id);
         var voice = ids.Select(id => (id, Value: Field(action, id))).Where(x => x.Value is not null).ToDictionary(x => x.id, x => x.Value!);
         await ChangePlanAsync(reader!, pupil, termId!, p => p with { PupilVoice = voice }, cancellationToken);
         Log.VoiceSaved(logger, voice.Count);
-        return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, "Pupil's voice saved.", cancellationToken)).ToJsonNode());
+        return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, "Pupil's voice saved.", bank, cancellationToken)).ToJsonNode());
     }
 
     internal async Task ChangePlanAsync(RosterReader reader, Pupil pupil, string termId, Func<Plan, Plan> change, CancellationToken cancellationToken)
@@ -105,7 +106,8 @@ public sealed class PlansHandlers(
         }
     }
 
-    internal async Task<AdaptiveCard> PlanCardAsync(RosterReader reader, Pupil pupil, string termId, string? notice, CancellationToken cancellationToken)
+    /// <summary>The plan card; <paramref name="bank"/> is the school's question bank when the caller has just read it, else null.</summary>
+    internal async Task<AdaptiveCard> PlanCardAsync(RosterReader reader, Pupil pupil, string termId, string? notice, QuestionBank? bank, CancellationToken cancellationToken)
     {
         var plan = await roster.GetPlanAsync(reader, pupil.SchoolId, termId, pupil.Upn, cancellationToken);
         var contacts = await roster.GetContactsAsync(reader, pupil.SchoolId, pupil.Upn, cancellationToken);
@@ -113,6 +115,7 @@ public sealed class PlansHandlers(
         var targets = plan?.Targets ?? [];
         var term = await parentViews.FindTermAsync(pupil.SchoolId, termId, cancellationToken);
         var mailed = await linkMail.ForPupilAsync(pupil.SchoolId, termId, pupil.Upn, cancellationToken);
+        var timeZone = (await parentViews.SettingsAsync(pupil.SchoolId, cancellationToken))?.TimeZone;
         var summaries = contacts.Where(c => c.ParentalResponsibility).Select(c =>
         {
             var answers = given.FirstOrDefault(v => v.ContactId == ParentViewsService.ContactId(c))?.Answers;
@@ -120,11 +123,11 @@ public sealed class PlansHandlers(
             return new ParentViewsSummary(c.Relationship, answers is null ? null : Summarise(answers, targets.Count))
             {
                 FillInData = link is null ? null : new JsonObject { [ParentViewsService.LinkField] = link },
-                AskedNote = AskedNote(c, mailed.GetValueOrDefault(ParentViewsService.ContactId(c)), targets.Count),
+                AskedNote = AskedNote(c, mailed.GetValueOrDefault(ParentViewsService.ContactId(c)), targets.Count, timeZone),
             };
         }).ToList();
         var questions = IsEarlyYears(pupil)
-            ? [.. (await banks.GetAsync(pupil.SchoolId, cancellationToken)).Questions.Select(q => (q.Id, q.Text)), (PupilVoiceFields.AdultNote, "Adult's note")]
+            ? [.. (bank ?? await banks.GetAsync(pupil.SchoolId, cancellationToken)).Questions.Select(q => (q.Id, q.Text)), (PupilVoiceFields.AdultNote, "Adult's note")]
             : PupilVoiceFields.Older;
         var voice = plan?.PupilVoice is { } v ? questions.Where(q => v.ContainsKey(q.Item1)).Select(q => (q.Item2, v[q.Item1])).ToList() : null;
         var meeting = await meetings.GetAsync(pupil.SchoolId, termId, pupil.Upn, cancellationToken);
@@ -138,11 +141,11 @@ public sealed class PlansHandlers(
         });
     }
 
-    /// <summary>How the parent was asked for their views, for a parent who has not answered yet.</summary>
-    internal static string AskedNote(Contact contact, ViewsLinkMailed? mailed, int targets) =>
+    /// <summary>How the parent was asked for their views, for a parent who has not answered yet; days are the school's, as on the year lead's alert.</summary>
+    internal static string AskedNote(Contact contact, ViewsLinkMailed? mailed, int targets, string? timeZone) =>
         mailed?.LinkSentAt is { } sent
-            ? string.Create(CultureInfo.InvariantCulture, $"We emailed the link on {sent:d MMMM}")
-                + (mailed.ReminderSentAt is { } reminded ? string.Create(CultureInfo.InvariantCulture, $" and a reminder on {reminded:d MMMM}.") : ".")
+            ? $"We emailed the link on {ViewsLinkMailed.Day(sent, timeZone)}"
+                + (mailed.ReminderSentAt is { } reminded ? $" and a reminder on {ViewsLinkMailed.Day(reminded, timeZone)}." : ".")
             : string.IsNullOrWhiteSpace(contact.Email)
                 ? "No email address: phone them, or fill it in with them on a call."
                 : targets < Plan.MinTargets

@@ -106,7 +106,8 @@ public sealed class ParentViewsService(
         return terms!.FirstOrDefault(t => t.Id == termId);
     }
 
-    private async Task<SchoolSettings?> SettingsAsync(string schoolId, CancellationToken cancellationToken) =>
+    /// <summary>The school's settings (time zone, hours), from a cache that forgets after <see cref="CacheFor"/>.</summary>
+    internal async Task<SchoolSettings?> SettingsAsync(string schoolId, CancellationToken cancellationToken) =>
         await cache.GetOrCreateAsync(("views-settings", schoolId), entry =>
         {
             entry.AbsoluteExpirationRelativeToNow = CacheFor;

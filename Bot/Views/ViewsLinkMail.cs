@@ -164,7 +164,12 @@ public sealed class ViewsLinkMailJob(
 }
 
 /// <summary>When each parent of a pupil was mailed their views link this term, and reminded: for the teacher's plan card.</summary>
-public sealed record ViewsLinkMailed(DateTimeOffset? LinkSentAt, DateTimeOffset? ReminderSentAt);
+public sealed record ViewsLinkMailed(DateTimeOffset? LinkSentAt, DateTimeOffset? ReminderSentAt)
+{
+    /// <summary>The day a mail went, as the school's staff count days ("4 December"): the plan card and the year lead's alert both say it.</summary>
+    public static string Day(DateTimeOffset sentAt, string? timeZone) =>
+        SchoolClock.Local(sentAt, timeZone).ToString("d MMMM", CultureInfo.GetCultureInfo("en-GB"));
+}
 
 /// <summary>Reads the views link job's claim rows for one pupil.</summary>
 public sealed class ViewsLinkMailRecords(TableStorage storage)

@@ -1,12 +1,12 @@
 using System.Globalization;
 using System.Net;
-using System.Text;
+using SendPlans.Bot.ParentLinks;
 using SendPlans.Cards.Views;
 
 namespace SendPlans.Bot.Views;
 
 /// <summary>
-/// The parent web form's HTML: a shell around the card JSON, which the official adaptivecards
+/// The parent web form's HTML: the parents' page shell around the card JSON, which the official adaptivecards
 /// renderer (served from our own origin) draws. No data is written into the HTML except the card.
 /// </summary>
 public static class ViewsPage
@@ -15,40 +15,28 @@ public static class ViewsPage
     public const string ContentSecurityPolicy =
         "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
-    public static string Form(string cardJson, string antiforgeryField, string antiforgeryToken, string? banner, CultureInfo language)
-    {
-        var html = new StringBuilder(4096 + cardJson.Length);
-        Head(html, ParentViewsText.Get("PageTitle", language), language);
-        html.Append("<main>");
-        if (banner is not null)
+    private static readonly ParentPageStyle Style = ParentPageStyle.Linked("/views/assets/views.css");
+
+    public static string Form(string cardJson, string antiforgeryField, string antiforgeryToken, string? banner, CultureInfo language) =>
+        ParentPageShell.Render(ParentViewsText.Get("PageTitle", language), language, Style, html =>
         {
-            html.Append("<p class=\"banner\" role=\"status\">").Append(WebUtility.HtmlEncode(banner)).Append("</p>");
-        }
-        html.Append("<div id=\"card\"></div>")
-            .Append("<form id=\"views-form\" method=\"post\"><input type=\"hidden\" name=\"")
-            .Append(WebUtility.HtmlEncode(antiforgeryField)).Append("\" value=\"").Append(WebUtility.HtmlEncode(antiforgeryToken))
-            .Append("\"><input type=\"hidden\" name=\"answers\" value=\"\"></form>")
-            .Append("<noscript><p>").Append(WebUtility.HtmlEncode(ParentViewsText.Get("LinkProblemBody", language))).Append("</p></noscript>")
-            // System.Text.Json escapes <, > and & by default, so the JSON cannot close this element.
-            .Append("<script type=\"application/json\" id=\"card-json\">").Append(cardJson).Append("</script>")
-            .Append("<script src=\"/views/assets/adaptivecards.min.js\"></script><script src=\"/views/assets/views.js\"></script>")
-            .Append("</main></body></html>");
-        return html.ToString();
-    }
+            if (banner is not null)
+            {
+                html.Append("<p class=\"banner\" role=\"status\">").Append(WebUtility.HtmlEncode(banner)).Append("</p>");
+            }
+            html.Append("<div id=\"card\"></div>")
+                .Append("<form id=\"views-form\" method=\"post\"><input type=\"hidden\" name=\"")
+                .Append(WebUtility.HtmlEncode(antiforgeryField)).Append("\" value=\"").Append(WebUtility.HtmlEncode(antiforgeryToken))
+                .Append("\"><input type=\"hidden\" name=\"answers\" value=\"\"></form>")
+                .Append("<noscript><p>").Append(WebUtility.HtmlEncode(ParentViewsText.Get("LinkProblemBody", language))).Append("</p></noscript>")
+                // System.Text.Json escapes <, > and & by default, so the JSON cannot close this element.
+                .Append("<script type=\"application/json\" id=\"card-json\">").Append(cardJson).Append("</script>")
+                .Append("<script src=\"/views/assets/adaptivecards.min.js\"></script><script src=\"/views/assets/views.js\"></script>");
+        }, 4096 + cardJson.Length);
 
     /// <summary>The page for any link that does not work: the school's contact details, nothing about the pupil.</summary>
-    public static string Problem(string title, string body, string contact)
-    {
-        var html = new StringBuilder(2048);
-        Head(html, title, ParentViewsText.English);
-        html.Append("<main><h1>").Append(WebUtility.HtmlEncode(title)).Append("</h1><p>").Append(WebUtility.HtmlEncode(body))
-            .Append("</p><p class=\"contact\">").Append(WebUtility.HtmlEncode(contact)).Append("</p></main></body></html>");
-        return html.ToString();
-    }
-
-    private static void Head(StringBuilder html, string title, CultureInfo language) => html
-        .Append("<!doctype html><html lang=\"").Append(language.Name).Append("\"><head><meta charset=\"utf-8\">")
-        .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"robots\" content=\"noindex\">")
-        .Append("<title>").Append(WebUtility.HtmlEncode(title)).Append("</title>")
-        .Append("<link rel=\"stylesheet\" href=\"/views/assets/views.css\"></head><body>");
+    public static string Problem(string title, string body, string contact) =>
+        ParentPageShell.Render(title, ParentViewsText.English, Style, html => html
+            .Append("<h1>").Append(WebUtility.HtmlEncode(title)).Append("</h1><p>").Append(WebUtility.HtmlEncode(body))
+            .Append("</p><p class=\"contact\">").Append(WebUtility.HtmlEncode(contact)).Append("</p>"));
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Azure.Data.Tables;
@@ -100,7 +101,21 @@ public sealed partial class ViewsLinkMailTests(ViewsSchool school) : IClassFixtu
         var contact = new Contact(ViewsSchool.School, ViewsSchool.Amelia, 1, "Mother", true, email, null, "English", false);
         var record = mailed ? new ViewsLinkMailed(new DateTimeOffset(2026, 12, 4, 9, 0, 0, TimeSpan.Zero), reminded ? new DateTimeOffset(2026, 12, 9, 9, 0, 0, TimeSpan.Zero) : null) : null;
 
-        SendPlans.Bot.Plans.PlansHandlers.AskedNote(contact, record, targets).Should().Be(expected);
+        SendPlans.Bot.Plans.PlansHandlers.AskedNote(contact, record, targets, SchoolClock.DefaultTimeZone).Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData("2026-06-04T22:30:00Z", "2026-06-08T22:30:00Z", "4 June", "8 June")] // 23:30 British summer time: the same day in UTC
+    [InlineData("2026-06-04T23:30:00Z", "2026-06-08T23:15:00Z", "5 June", "9 June")] // 00:30 and 00:15 at school: still the day before in UTC
+    public void AskedNote_MailedAroundMidnightInBritishSummerTime_SaysTheSchoolsDayLikeTheYearLeadsAlert(string sentAt, string remindedAt, string sentDay, string remindedDay)
+    {
+        var contact = new Contact(ViewsSchool.School, ViewsSchool.Amelia, 1, "Mother", true, "a@example.org", null, "English", false);
+        var record = new ViewsLinkMailed(DateTimeOffset.Parse(sentAt, CultureInfo.InvariantCulture), DateTimeOffset.Parse(remindedAt, CultureInfo.InvariantCulture));
+
+        SendPlans.Bot.Plans.PlansHandlers.AskedNote(contact, record, 2, "Europe/London")
+            .Should().Be($"We emailed the link on {sentDay} and a reminder on {remindedDay}.");
+        SendPlans.Bot.Attendance.FollowUpAlerts.HowAsked(new Dictionary<string, ViewsLinkMailed> { ["1"] = record }, "Europe/London")
+            .Should().Be($"We emailed their views link on {sentDay} and a reminder on {remindedDay}.");
     }
 
     [Fact]
