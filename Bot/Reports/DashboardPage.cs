@@ -24,7 +24,7 @@ public static class DashboardPage
         th,td{border:1px solid #d1d1d1;padding:.25rem .5rem;text-align:right}th:first-child,td:first-child{text-align:left}
         a{color:#0f6cbd}
         nav{margin:.25rem 0 1rem;font-size:.9rem}nav a,nav b{margin-right:.75rem}
-        table.text td{text-align:left;vertical-align:top}table.text ul{margin:0;padding-left:1.1rem}
+        table.text th,table.text td{text-align:left;vertical-align:top}table.text ul{margin:0;padding-left:1.1rem}
         """;
 
     private static readonly (string Name, string Colour)[] Series =
