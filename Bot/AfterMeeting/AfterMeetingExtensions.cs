@@ -17,7 +17,7 @@ public static partial class AfterMeetingExtensions
         services.AddSingleton<YouSaidWeDidReport>();
         services.AddSingleton<IPupilDataEraser, AgreedMailEraser>();
         services.AddScoped<AfterMeetingHandlers>();
-        services.AddSingleton(new BotCommand("you said we did [last term | summer 2025-26]", "A term's parents' worries and requests per year group, and what the plans then agreed (this term unless you name one).", AfterMeetingHandlers.Roles));
+        services.AddSingleton(new BotCommand("you said we did [last term | summer 2025-26]", "A term's parents' worries and requests per year group, and what the plans then agreed (this term unless you name one).", YouSaidWeDidReport.Roles));
         services.AddBotRoutes(router => router
             .OnMessage(YouSaidWeDidPattern(), (context, ct) => Handlers(context).YouSaidWeDidAsync(context, YouSaidWeDidPattern().Match(context.Text).Groups["term"].Value, ct))
             .OnAdaptiveCardAction(AgreedFields.OpenVerb, (context, action, ct) => Handlers(context).OpenAsync(context, action, ct))

@@ -83,7 +83,7 @@ public sealed class AfterMeetingHandlers(
             await context.SendActivityAsync("I could not find you on the school's staff list. Ask your school's admin to add you, then try again.", cancellationToken);
             return;
         }
-        if (!Roles.Any(member.Is))
+        if (!YouSaidWeDidReport.Roles.Any(member.Is))
         {
             await context.SendActivityAsync("The \"you said, we did\" summary is for the SENCo and SLT.", cancellationToken);
             return;
@@ -101,9 +101,6 @@ public sealed class AfterMeetingHandlers(
         await context.SendCardAsync(YouSaidWeDidCards.Summary(summary).ToJsonNode(), cancellationToken);
         Log.SummarySent(logger, summary.Years.Count);
     }
-
-    /// <summary>The SENCo and SLT read every plan; a year lead or teacher sees only their own, so not the school's summary.</summary>
-    public static readonly StaffRole[] Roles = [StaffRole.SENCo, StaffRole.SLT];
 
     private static InvokeResponse NotYet() =>
         InvokeResponse.Error(400, "MeetingNotStarted", "You can record what was agreed once the plan meeting has started. Nothing was saved.");

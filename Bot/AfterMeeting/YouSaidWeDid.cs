@@ -17,7 +17,7 @@ public static class YouSaidWeDid
     public const int MaxItems = 10;
     public const int MaxItemLength = 200;
 
-    public static YouSaidWeDidInput Count(string schoolName, string termTitle, IReadOnlyList<Pupil> pupils, IReadOnlyList<Plan> plans, IReadOnlyList<ParentViews> given)
+    public static YouSaidWeDidSummary Count(string schoolName, string termTitle, IReadOnlyList<Pupil> pupils, IReadOnlyList<Plan> plans, IReadOnlyList<ParentViews> given)
     {
         var current = pupils.Where(p => !p.IsArchived).ToList();
         var plansByUpn = plans.GroupBy(p => p.Upn).ToDictionary(g => g.Key, g => g.First());
@@ -38,7 +38,7 @@ public static class YouSaidWeDid
             .OrderBy(r => r.Year.Order).ThenBy(r => r.Pupil.Upn, StringComparer.Ordinal)
             .Select(r => new YouSaidWeDidItem(r.Year.DisplayName, Cut(Anonymise(string.Join(" / ", r.Asked), r.Pupil)), [.. r.Agreed!.Targets.Select(t => Cut(Anonymise(t, r.Pupil)))]))
             .ToList();
-        return new YouSaidWeDidInput(schoolName, termTitle, years, [.. items.Take(MaxItems)], Math.Max(0, items.Count - MaxItems));
+        return new YouSaidWeDidSummary(schoolName, termTitle, years, [.. items.Take(MaxItems)], Math.Max(0, items.Count - MaxItems));
     }
 
     /// <summary>The pupil's own names become "[name]": the summary may be shown in a meeting.</summary>
@@ -58,9 +58,15 @@ public static class YouSaidWeDid
     }
 }
 
-/// <summary>Reads the term's pupils, plans and views for the summary, as the SENCo or SLT member asking (so the plan reads are audited).</summary>
+/// <summary>
+/// Reads the term's pupils, plans and views for the summary, as the SENCo or SLT member asking
+/// (so the plan reads are audited). The Teams card and the dashboard page and CSV all use it.
+/// </summary>
 public sealed partial class YouSaidWeDidReport(RosterStore roster, ParentViewsStore views, SchoolCalendarStore calendar)
 {
+    /// <summary>The SENCo and SLT read every plan; a year lead or teacher sees only their own, so not the school's summary.</summary>
+    public static readonly StaffRole[] Roles = [StaffRole.SENCo, StaffRole.SLT];
+
     /// <summary>
     /// The term a SENCo or SLT member asked for: this (or the next) term when they named none,
     /// "last term", or a term's name with or without its year ("summer", "summer 2025-26").
@@ -91,7 +97,20 @@ public sealed partial class YouSaidWeDidReport(RosterStore roster, ParentViewsSt
         return (matches.LastOrDefault(t => started.Contains(t)) ?? matches.FirstOrDefault(), terms);
     }
 
-    public async Task<YouSaidWeDidInput> ForTermAsync(RosterReader reader, Term term, CancellationToken cancellationToken)
+    /// <summary>
+    /// For the dashboard, where the term comes by id (<c>?term=</c>): that term's summary, or the
+    /// current (or next) term's when <paramref name="termId"/> is null; null when there is no such term.
+    /// </summary>
+    public async Task<(Term Term, IReadOnlyList<Term> Terms, YouSaidWeDidSummary Summary)?> ForTermIdAsync(RosterReader reader, string schoolId, string? termId, CancellationToken cancellationToken)
+    {
+        var terms = await calendar.AllTermsAsync(schoolId, cancellationToken);
+        var term = termId is null
+            ? await calendar.CurrentOrNextTermAsync(schoolId, cancellationToken)
+            : terms.FirstOrDefault(t => string.Equals(t.Id, termId, StringComparison.Ordinal));
+        return term is null ? null : (term, terms, await ForTermAsync(reader, term, cancellationToken));
+    }
+
+    public async Task<YouSaidWeDidSummary> ForTermAsync(RosterReader reader, Term term, CancellationToken cancellationToken)
     {
         var pupils = await roster.GetPupilsAsync(reader, term.SchoolId, includeArchived: false, cancellationToken);
         var plans = await roster.GetPlansAsync(reader, term.SchoolId, term.Id, cancellationToken);

@@ -24,6 +24,7 @@ public static class DashboardPage
         th,td{border:1px solid #d1d1d1;padding:.25rem .5rem;text-align:right}th:first-child,td:first-child{text-align:left}
         a{color:#0f6cbd}
         nav{margin:.25rem 0 1rem;font-size:.9rem}nav a,nav b{margin-right:.75rem}
+        table.text th,table.text td{text-align:left;vertical-align:top}table.text ul{margin:0;padding-left:1.1rem}
         """;
 
     private static readonly (string Name, string Colour)[] Series =
@@ -32,12 +33,11 @@ public static class DashboardPage
     public static string ContentSecurityPolicy { get; } =
         $"default-src 'none'; style-src 'sha256-{Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Style)))}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-    public static string Render(TermDashboardFigures f)
+    /// <summary>The page; <paramref name="youSaidWeDid"/>: whether to link to "you said, we did" (only the roles that may open it see the link).</summary>
+    public static string Render(TermDashboardFigures f, bool youSaidWeDid = false)
     {
         var t = f.Total;
-        var html = new StringBuilder();
-        html.Append("<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
-            .Append("<title>").Append(HtmlEncode($"{f.SchoolName}: term dashboard")).Append("</title><style>").Append(Style).Append("</style></head><body>")
+        var html = Start($"{f.SchoolName}: term dashboard")
             .Append("<h1>").Append(HtmlEncode(f.SchoolName)).Append(": term dashboard</h1>")
             .Append("<p class=\"sub\">").Append(HtmlEncode(f.TermTitle)).Append(" · <a href=\"")
             .Append(HtmlEncode($"{Uri.EscapeDataString(f.SchoolId)}.csv?term={Uri.EscapeDataString(f.TermId)}")).Append("\">Download CSV</a></p>")
@@ -62,9 +62,19 @@ public static class DashboardPage
             .Append(PercentChart("attendance-chart", "Attendance", f.Years, y => y.AttendancePercent, "#107c10", f.GoalPercent));
         html.Append("<h2>Parents' views returned</h2>").Append(PercentChart("views-chart", "Parents' views returned", f.Years, y => y.ViewsPercent, "#0f6cbd", null));
         html.Append("<h2>Pupil voice captured</h2>").Append(PercentChart("voice-chart", "Pupil voice captured", f.Years, y => y.VoicePercent, "#8764b8", null));
-        html.Append(Moderation(f)).Append(Table(f)).Append("</body></html>");
-        return html.ToString();
+        html.Append(Moderation(f)).Append(Table(f));
+        if (youSaidWeDid)
+        {
+            html.Append("<h2>You said, we did</h2><p class=\"legend\" id=\"you-said-we-did\">What parents asked school to work on this term, and what was then agreed, per year group and without names: <a href=\"")
+                .Append(HtmlEncode($"{Uri.EscapeDataString(f.SchoolId)}/you-said-we-did?term={Uri.EscapeDataString(f.TermId)}")).Append("\">open the summary</a>.</p>");
+        }
+        return html.Append("</body></html>").ToString();
     }
+
+    /// <summary>The start of a dashboard page up to the open body: the same style block, so the same content security policy.</summary>
+    internal static StringBuilder Start(string title) =>
+        new StringBuilder("<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">")
+            .Append("<title>").Append(HtmlEncode(title)).Append("</title><style>").Append(Style).Append("</style></head><body>");
 
     /// <summary>Staff figures: never cached, never sniffed, never sent on as a referrer.</summary>
     public static void KeepPrivate(HttpResponse response)
@@ -82,28 +92,29 @@ public static class DashboardPage
         http.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
         KeepPrivate(http.Response);
         await http.Response.WriteAsync(
-            $"<!DOCTYPE html><html lang=\"en-GB\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{HtmlEncode(title)}</title><style>{Style}</style></head>" +
-            $"<body><h1>{HtmlEncode(title)}</h1><p class=\"sub\" id=\"notice\">{HtmlEncode(message)}</p></body></html>",
+            Start(title).Append($"<h1>{HtmlEncode(title)}</h1><p class=\"sub\" id=\"notice\">{HtmlEncode(message)}</p></body></html>").ToString(),
             http.RequestAborted);
     }
 
-    /// <summary>Links to the school's other terms (plain links: the page has no script and no form).</summary>
-    private static string TermPicker(TermDashboardFigures f)
+    private static string TermPicker(TermDashboardFigures f) => TermPicker(f.Terms, f.TermId, Uri.EscapeDataString(f.SchoolId));
+
+    /// <summary>Links to the school's other terms (plain links: the page has no script and no form); <paramref name="page"/> is the relative link, already escaped.</summary>
+    internal static string TermPicker(IReadOnlyList<TermChoice> terms, string termId, string page)
     {
-        if (f.Terms.Count < 2)
+        if (terms.Count < 2)
         {
             return "";
         }
         var html = new StringBuilder("<nav id=\"terms\" aria-label=\"Terms\">Terms: ");
-        foreach (var term in f.Terms)
+        foreach (var term in terms)
         {
-            if (term.Id == f.TermId)
+            if (term.Id == termId)
             {
                 html.Append("<b aria-current=\"page\">").Append(HtmlEncode(term.Title)).Append("</b>");
             }
             else
             {
-                html.Append("<a href=\"").Append(HtmlEncode($"{Uri.EscapeDataString(f.SchoolId)}?term={Uri.EscapeDataString(term.Id)}")).Append("\">")
+                html.Append("<a href=\"").Append(HtmlEncode($"{page}?term={Uri.EscapeDataString(term.Id)}")).Append("\">")
                     .Append(HtmlEncode(term.Title)).Append("</a>");
             }
         }

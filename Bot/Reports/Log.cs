@@ -14,4 +14,10 @@ internal static partial class Log
 
     [LoggerMessage(9004, LogLevel.Warning, "Dashboard sign-in failed ({Failure})")]
     public static partial void SignInFailed(ILogger logger, string failure);
+
+    [LoggerMessage(9005, LogLevel.Information, "You said, we did for school {SchoolId} shown as {Format} ({Access})")]
+    public static partial void YouSaidWeDidShown(ILogger logger, string schoolId, string format, string access);
+
+    [LoggerMessage(9006, LogLevel.Warning, "You said, we did for school {SchoolId} refused: {Reason}")]
+    public static partial void YouSaidWeDidRefused(ILogger logger, string schoolId, string reason);
 }

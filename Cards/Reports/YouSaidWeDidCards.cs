@@ -9,15 +9,23 @@ public sealed record YouSaidWeDidYear(string YearGroup, int Pupils, int ViewsGiv
 /// <summary>One thing parents asked school to work on and what was then agreed, with no name: only the year group.</summary>
 public sealed record YouSaidWeDidItem(string YearGroup, string YouSaid, IReadOnlyList<string> WeDid);
 
-public sealed record YouSaidWeDidInput(string SchoolName, string TermTitle, IReadOnlyList<YouSaidWeDidYear> Years, IReadOnlyList<YouSaidWeDidItem> Items, int ItemsLeftOut);
+/// <summary>
+/// A term's "you said, we did", already without names: what the Teams card, the dashboard page
+/// and its CSV all show, so it is counted in one place.
+/// </summary>
+public sealed record YouSaidWeDidSummary(string SchoolName, string TermTitle, IReadOnlyList<YouSaidWeDidYear> Years, IReadOnlyList<YouSaidWeDidItem> Items, int ItemsLeftOut)
+{
+    /// <summary>The year groups added up.</summary>
+    public YouSaidWeDidYear Total => new("Whole school", Years.Sum(y => y.Pupils), Years.Sum(y => y.ViewsGiven), Years.Sum(y => y.Worries),
+        Years.Sum(y => y.Requests), Years.Sum(y => y.RequestsAgreed));
+}
 
 /// <summary>"You said, we did" for SLT: what parents asked for this term and what the plans then agreed.</summary>
 public static class YouSaidWeDidCards
 {
-    public static AdaptiveCard Summary(YouSaidWeDidInput input)
+    public static AdaptiveCard Summary(YouSaidWeDidSummary input)
     {
-        var total = new YouSaidWeDidYear("Whole school", input.Years.Sum(y => y.Pupils), input.Years.Sum(y => y.ViewsGiven), input.Years.Sum(y => y.Worries),
-            input.Years.Sum(y => y.Requests), input.Years.Sum(y => y.RequestsAgreed));
+        var total = input.Total;
         var body = new List<CardElement>
         {
             TextBlock.Heading($"{input.SchoolName}: you said, we did"),

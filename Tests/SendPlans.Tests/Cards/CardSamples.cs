@@ -79,7 +79,7 @@ public static class CardSamples
             ["Freya will read a short sentence aloud using her phonics cards, 4 times out of 5.", "Freya will ask for help with a 'help' card in maths lessons."], "approved"))),
         ("dashboard-summary", ReportCards.DashboardSummary(new DashboardSummaryInput("Oakfield Primary", "Autumn term 2026-27", 260, 251, 238, 9, 12, 3,
             96.4, 99, 81.5, 74.2, "https://sendplans.example.org/dashboard/oak"))),
-        ("you-said-we-did", YouSaidWeDidCards.Summary(new YouSaidWeDidInput("Oakfield Primary", "Autumn term 2026-27",
+        ("you-said-we-did", YouSaidWeDidCards.Summary(new YouSaidWeDidSummary("Oakfield Primary", "Autumn term 2026-27",
             [new("Reception", 12, 9, 4, 5, 4), new("Year 3", 20, 15, 7, 9, 6), new("Year 4", 18, 11, 3, 4, 4)],
             [
                 new("Reception", "Help with toilet training at school, the same way we do it at home.", ["[name] will tell an adult when she needs the toilet, using her picture card."]),

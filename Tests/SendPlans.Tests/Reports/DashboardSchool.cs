@@ -16,6 +16,8 @@ namespace SendPlans.Tests.Reports;
 /// - Reception: Amelia booked and attended (views, voice); Oliver booked and missed (follow-up claimed);
 /// - Year 1: Isla missed, then attended the rebooked meeting (follow-up attended; views, voice);
 /// - Year 4: Leo's parent still choosing (not booked); Maya booked, no outcome yet;
+/// - this term's "you said, we did": Amelia's and Isla's parents asked for something (Amelia's
+///   also wrote a worry) and both plans have what was agreed;
 /// - last summer: Noah attended, with views; none of it counts this term. Its moderation sample:
 ///   Noah approved, Isla needs changes, Amelia awaiting review.
 /// </summary>
@@ -30,6 +32,12 @@ public sealed class DashboardSchool : IAsyncLifetime
     public const string Maya = "K823204120002";
     public const string Senco = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a01";
     public const string Teacher = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a03";
+    public const string Slt = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a05";
+    public const string Admin = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a06";
+
+    /// <summary>What Amelia's and Isla's parents asked school to work on: names to hide, markup to encode, a cell a spreadsheet would run.</summary>
+    public const string AmeliaAsked = "Help Amelia Hartley to talk to friends at lunch & break <3";
+    public const string IslaAsked = "+ more phonics, Isla finds blending hard";
     private static readonly RosterReader System = RosterReader.System("test");
 
     public BotFactory Bot { get; private set; } = null!;
@@ -106,12 +114,24 @@ public sealed class DashboardSchool : IAsyncLifetime
                 outcome == ModerationOutcome.NeedsChanges ? "Make the target smaller." : null, outcome == ModerationOutcome.Pending ? null : "Ruth Adeyemi", start.AddMonths(-4))));
         }
 
+        // You said, we did: both parents asked for something and both plans have what was agreed.
+        var said = new Dictionary<string, Dictionary<string, string>>
+        {
+            [Amelia] = new() { ["goingWell"] = "Friends", ["worries"] = "Amelia is quiet.", ["workOn"] = AmeliaAsked },
+            [Isla] = new() { ["goingWell"] = "Friends", ["workOn"] = IslaAsked },
+        };
+        var agreed = new Dictionary<string, string[]>
+        {
+            [Amelia] = ["Amelia will say hello to a friend each morning.", "Hartley family to read together at home."],
+            [Isla] = ["Isla will practise phonics for ten minutes a day."],
+        };
         foreach (var upn in new[] { Amelia, Isla })
         {
-            await views.SaveAsync(new ParentViews(School, Open.Id, upn, "1", new Dictionary<string, string> { ["goingWell"] = "Friends" }), default);
+            await views.SaveAsync(new ParentViews(School, Open.Id, upn, "1", said[upn]), default);
             await roster.CreatePlanAsync(System, new Plan(School, upn, Open.Id, PlanStatus.Draft, [new PlanTarget("A target.")])
             {
                 PupilVoice = new Dictionary<string, string> { ["like"] = "Lego" },
+                Agreed = new AgreedNotes(agreed[upn], "Notes.", 1, start.AddMinutes(20)),
             }, default);
         }
         // A plan with no voice yet does not count.

@@ -7,6 +7,7 @@ using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
+using SendPlans.Bot.AfterMeeting;
 using SendPlans.Bot.Roster.Import;
 using SendPlans.Bot.Terms;
 using Microsoft.Playwright;
@@ -206,6 +207,8 @@ public sealed class DashboardAccessTests
     [Theory]
     [InlineData("/dashboard/oak")]
     [InlineData("/dashboard/oak.csv")]
+    [InlineData("/dashboard/oak/you-said-we-did")]
+    [InlineData("/dashboard/oak/you-said-we-did.csv")]
     public async Task Dashboard_NotDevModeNoSignInConfigured_Unauthorized(string path)
     {
         await using var bot = await BotFactory.StartAsync();
@@ -237,9 +240,63 @@ public sealed class DashboardAccessTests
     [InlineData("00000000-0000-0000-0000-00000000beef", HttpStatusCode.Forbidden)]
     public async Task Dashboard_NotDevModeSignedIn_OnlySencoSltOrAdminOfTheSchool(string objectId, HttpStatusCode expected)
     {
+        var (bot, client) = await SignedInAsync(objectId);
+        await using var _ = bot;
+
+        var response = await client.GetAsync("/dashboard/oak");
+
+        response.StatusCode.Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData(DashboardSchool.Senco, "/dashboard/oak/you-said-we-did.csv", HttpStatusCode.OK)]
+    [InlineData(DashboardSchool.Slt, "/dashboard/oak/you-said-we-did", HttpStatusCode.OK)]
+    [InlineData(DashboardSchool.Admin, "/dashboard/oak/you-said-we-did", HttpStatusCode.Forbidden)]
+    [InlineData(DashboardSchool.Admin, "/dashboard/oak/you-said-we-did.csv", HttpStatusCode.Forbidden)]
+    [InlineData(DashboardSchool.Teacher, "/dashboard/oak/you-said-we-did.csv", HttpStatusCode.Forbidden)]
+    public async Task YouSaidWeDid_NotDevModeSignedIn_OnlySencoOrSltAsInTeams(string objectId, string path, HttpStatusCode expected)
+    {
+        var (bot, client) = await SignedInAsync(objectId);
+        await using var _ = bot;
+
+        var response = await client.GetAsync(path);
+
+        response.StatusCode.Should().Be(expected);
+        if (expected == HttpStatusCode.Forbidden)
+        {
+            (await response.Content.ReadAsStringAsync()).Should().BeEmpty("a script is told 403 and nothing else");
+        }
+    }
+
+    [Fact]
+    public async Task Dashboard_NotDevModeSltSignedIn_LinksToYouSaidWeDid()
+    {
+        var (bot, client) = await SignedInAsync(DashboardSchool.Slt);
+        await using var _ = bot;
+
+        var page = await client.GetStringAsync("/dashboard/oak");
+
+        page.Should().Contain("<a href=\"oak/you-said-we-did?term=2026-27-autumn\">");
+    }
+
+    [Theory]
+    [InlineData(StaffRole.SENCo, true)]
+    [InlineData(StaffRole.SLT, true)]
+    [InlineData(StaffRole.Admin, false)]
+    public void MaySee_DashboardReaderAndYouSaidWeDidRoles_OnlySencoOrSlt(StaffRole role, bool expected)
+    {
+        var member = new StaffMember("oak", "oid", "a@oakfield.example.org", "A B", new HashSet<StaffRole> { role }, []);
+
+        DashboardAccess.MaySee(RosterReader.For(member, "term dashboard"), YouSaidWeDidReport.Roles).Should().Be(expected);
+        DashboardAccess.MaySee(RosterReader.System("term dashboard (dev mode)"), YouSaidWeDidReport.Roles).Should().BeTrue();
+    }
+
+    /// <summary>The bot outside dev mode with the sample school and a client carrying a locally signed Entra ID token for <paramref name="objectId"/>.</summary>
+    private static async Task<(BotFactory Bot, HttpClient Client)> SignedInAsync(string objectId)
+    {
         const string issuer = "https://login.microsoftonline.com/tenant-1/v2.0", audience = "api://sendplans-dashboard";
         var key = FakeBotFrameworkIdentity.NewKey();
-        await using var bot = await BotFactory.StartAsync(
+        var bot = await BotFactory.StartAsync(
             settings: new() { ["Reports:Authority"] = issuer, ["Reports:Audience"] = audience },
             services: s => s.PostConfigure<JwtBearerOptions>(DashboardAccess.Scheme, o =>
             {
@@ -262,10 +319,7 @@ public sealed class DashboardAccessTests
         });
         var client = bot.CreateClient();
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-
-        var response = await client.GetAsync("/dashboard/oak");
-
-        response.StatusCode.Should().Be(expected);
+        return (bot, client);
     }
 
     [Fact]
@@ -367,6 +421,21 @@ public sealed class DashboardSignInTests : IAsyncLifetime
 
         response!.Status.Should().Be(403);
         (await page.Locator("#notice").InnerTextAsync()).Should().Contain("for the SENCo, senior leaders and admin staff");
+        (await page.ContentAsync()).Should().NotContain("Whole school");
+    }
+
+    [Fact]
+    public async Task YouSaidWeDid_AdminSignsInInChromium_NotForThisAccountPage()
+    {
+        _entra.SignedInAs = DashboardSchool.Admin;
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync();
+
+        var response = await page.GotoAsync($"{_url}/dashboard/oak/you-said-we-did");
+
+        response!.Status.Should().Be(403);
+        page.Url.Should().Be($"{_url}/dashboard/oak/you-said-we-did", "the same sign-in brings them back to the page they asked for");
+        (await page.Locator("#notice").InnerTextAsync()).Should().Contain("for the SENCo and senior leaders");
         (await page.ContentAsync()).Should().NotContain("Whole school");
     }
 
