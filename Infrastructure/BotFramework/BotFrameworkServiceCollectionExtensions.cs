@@ -28,9 +28,18 @@ public static class BotFrameworkServiceCollectionExtensions
         services.AddOptions<OutboxOptions>().BindConfiguration(OutboxOptions.Section);
         services.AddSingleton<OutboxDispatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<OutboxDispatcher>());
-        services.AddHttpClient<TeamsFileDownloader>(client => client.Timeout = TimeSpan.FromSeconds(60))
+        // Named clients built by hand rather than typed clients: a typed client's activator compiles an
+        // expression tree, which loads System.Linq.Expressions and its JIT code into every instance
+        // (docs/benchmarks.md, RSS).
+        services.AddHttpClient(nameof(TeamsFileDownloader), client => client.Timeout = TimeSpan.FromSeconds(60))
             .AddStandardResilienceHandler();
-        services.AddHttpClient<IConnectorClient, ConnectorClient>()
+        services.AddTransient(sp => new TeamsFileDownloader(sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(TeamsFileDownloader))));
+        services.AddTransient<IConnectorClient>(sp => new ConnectorClient(
+            sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ConnectorClient)),
+            sp.GetRequiredService<IBotTokenProvider>(),
+            sp.GetRequiredService<TrustedServiceUrls>(),
+            sp.GetRequiredService<Microsoft.Extensions.Logging.ILogger<ConnectorClient>>()));
+        services.AddHttpClient(nameof(ConnectorClient))
             .AddStandardResilienceHandler(options =>
             {
                 // Teams throttles with 429 and, for some conversation writes, 412; both carry Retry-After,
