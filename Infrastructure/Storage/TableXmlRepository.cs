@@ -18,7 +18,7 @@ public sealed class TableXmlRepository(TableStorage storage) : IXmlRepository
     {
         // IXmlRepository is synchronous; it is called rarely (key ring refresh, about daily).
         var table = storage.GetTableAsync(Table).GetAwaiter().GetResult();
-        return [.. table.Query<TableEntity>(e => e.PartitionKey == Partition)
+        return [.. table.Query<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {Partition}"))
             .Select(e => XElement.Parse(e.GetString("Xml")!))];
     }
 

@@ -266,7 +266,7 @@ public sealed class LocalCalendarProvider(TableStorage storage, LocalOutbox outb
     {
         var table = await storage.GetTableAsync(EventsTable, cancellationToken);
         var events = new List<LocalCalendarEvent>();
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == MailboxKey(organizer), cancellationToken: cancellationToken))
+        await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {MailboxKey(organizer)}"), cancellationToken: cancellationToken))
         {
             events.Add(StoredEvent.From(row).ToPublic());
         }

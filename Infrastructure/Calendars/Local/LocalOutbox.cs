@@ -42,7 +42,7 @@ public sealed class LocalOutbox(TableStorage storage, TimeProvider time)
     {
         var table = await storage.GetTableAsync(Table, cancellationToken);
         var key = RecipientKey(recipient);
-        return await ReadAsync(table.QueryAsync<TableEntity>(e => e.PartitionKey == key, cancellationToken: cancellationToken));
+        return await ReadAsync(table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {key}"), cancellationToken: cancellationToken));
     }
 
     /// <summary>Every message, oldest first (a development outbox is small).</summary>
