@@ -16,4 +16,7 @@ internal static partial class Log
 
     [LoggerMessage(6005, LogLevel.Warning, "The views link mail pass failed ({Error}); the next pass tries again")]
     public static partial void LinkMailFailed(ILogger logger, string error);
+
+    [LoggerMessage(6006, LogLevel.Information, "Parent views not saved: the form failed its {Check} check")]
+    public static partial void ViewsNotSaved(ILogger logger, string check);
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Antiforgery;
-using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using SendPlans.Bot.ParentLinks;
 using SendPlans.Cards.Views;
@@ -39,7 +38,7 @@ public static class ViewsEndpoints
     }
 
     private static async Task<IResult> ShowAsync(
-        string token, [FromQuery] string? saved, HttpContext http, ParentViewsService views, IAntiforgery antiforgery,
+        string token, string? saved, HttpContext http, ParentViewsService views, IAntiforgery antiforgery,
         IOptions<ViewsOptions> options, ILogger<ParentViewsService> logger, CancellationToken cancellationToken)
     {
         var subject = await ResolveAsync(token, views, logger, cancellationToken);
@@ -51,7 +50,7 @@ public static class ViewsEndpoints
     }
 
     private static async Task<IResult> SubmitAsync(
-        string token, [FromForm] string answers, HttpContext http, ParentViewsService views, IAntiforgery antiforgery,
+        string token, HttpContext http, ParentViewsService views, IAntiforgery antiforgery,
         IOptions<ViewsOptions> options, ILogger<ParentViewsService> logger, CancellationToken cancellationToken)
     {
         var subject = await ResolveAsync(token, views, logger, cancellationToken);
@@ -59,12 +58,22 @@ public static class ViewsEndpoints
         {
             return ProblemPage(http, options.Value);
         }
+        // Checked here, as the booking page does, rather than by binding a [FromForm] parameter behind
+        // UseAntiforgery: the parent whose page sat open past the token's life gets the form back with
+        // a sentence, not a bare 400.
+        if (!await ValidFormAsync(http, antiforgery))
+        {
+            Log.ViewsNotSaved(logger, "antiforgery");
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+            return FormPage(http, token, subject, antiforgery, ParentViewsText.Get("NotSavedBanner", subject.Culture));
+        }
         JsonObject? raw;
         try
         {
-            raw = JsonNode.Parse(answers) as JsonObject;
+            var form = await http.Request.ReadFormAsync(cancellationToken);
+            raw = JsonNode.Parse(form["answers"].ToString()) as JsonObject;
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidDataException or BadHttpRequestException or IOException)
         {
             raw = null;
         }
@@ -82,6 +91,19 @@ public static class ViewsEndpoints
         Log.ViewsSaved(logger, "web", stored.Views!.Revision);
         // Post, redirect, get: a reload does not post again, and the page shows what is stored.
         return Results.Redirect($"/views/{Uri.EscapeDataString(token)}?saved=1", permanent: false, preserveMethod: false);
+    }
+
+    /// <summary>The antiforgery check, which reads the form: a body that is no form at all fails it too.</summary>
+    private static async Task<bool> ValidFormAsync(HttpContext http, IAntiforgery antiforgery)
+    {
+        try
+        {
+            return http.Request.HasFormContentType && await antiforgery.IsRequestValidAsync(http);
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return false;
+        }
     }
 
     internal static async Task<ViewsSubject?> ResolveAsync(string? token, ParentViewsService views, ILogger logger, CancellationToken cancellationToken)

@@ -50,7 +50,6 @@ public static class ViewsExtensions
 
     public static WebApplication MapViews(this WebApplication app)
     {
-        app.UseAntiforgery();
         app.MapViewsForm();
         return app;
     }

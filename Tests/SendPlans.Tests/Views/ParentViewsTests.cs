@@ -80,6 +80,33 @@ public sealed class ParentViewsTests(ViewsSchool school) : IClassFixture<ViewsSc
     }
 
     [Fact]
+    public async Task Post_WithoutAntiforgeryToken_FormShownAgainSayingNothingWasSaved()
+    {
+        var contact = await school.ContactAsync(ViewsSchool.Oliver, 1);
+        var token = school.Service.CreateLink(contact, school.Open)!;
+        using var http = school.Bot.CreateClient();
+
+        var response = await http.PostAsync($"/views/{token}", new FormUrlEncodedContent([new("answers", """{"worries":"forged"}""")]));
+        var html = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        html.Should().Contain("your answers were not saved").And.Contain("name=\"answers\"").And.NotContain("forged");
+    }
+
+    [Fact]
+    public async Task Post_NotAFormBody_RejectedAndNothingStored()
+    {
+        var contact = await school.ContactAsync(ViewsSchool.Oliver, 1);
+        var token = school.Service.CreateLink(contact, school.Open)!;
+        using var http = school.Bot.CreateClient();
+
+        var response = await http.PostAsync($"/views/{token}", new StringContent("""{"worries":"forged"}""", System.Text.Encoding.UTF8, "application/json"));
+
+        response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
+        (await school.Store.GetAsync(ViewsSchool.School, school.Open.Id, ViewsSchool.Oliver, "1", default)).Should().BeNull();
+    }
+
+    [Fact]
     public async Task Save_SameAnswersTwice_WrittenOnce()
     {
         var views = new ParentViews(ViewsSchool.School, "2026-27-spring", "X000000000001", "1", new Dictionary<string, string> { ["worries"] = "Sleep" });
