@@ -198,18 +198,8 @@ public sealed class FollowUpAlerts(
     }
 
     /// <summary>The last word on who may get an alert: the roster's own access rule for that pupil.</summary>
-    public async Task<bool> MaySeeAsync(StaffMember member, FollowUpItem item, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await access.EnsureCanReadAsync(RosterReader.For(member, "follow-up alert"), new RosterScope.OnePupil(item.SchoolId, item.Upn), RosterData.Roster, cancellationToken);
-            return true;
-        }
-        catch (RosterAccessDeniedException)
-        {
-            return false;
-        }
-    }
+    public Task<bool> MaySeeAsync(StaffMember member, FollowUpItem item, CancellationToken cancellationToken) =>
+        access.MayReadAsync(RosterReader.For(member, "follow-up alert"), new RosterScope.OnePupil(item.SchoolId, item.Upn), RosterData.Roster, cancellationToken);
 
     internal static string ChannelKey(FollowUpItem item) => $"followup|{item.SchoolId}|{item.Id}|channel";
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
@@ -133,12 +132,9 @@ public static class ParentBookingPage
 
     /// <summary>The page, sent with headers that keep a parent's page out of caches, frames and referrers.</summary>
     internal static IResult Page(string heading, string school, string content, int status) => new ParentPage(
-        ParentPageShell.Render($"{heading} - {school}", English, Style, html => html
+        ParentPageShell.Render($"{heading} - {school}", ParentPageShell.English, Style, html => html
             .Append("<h1>").Append(E(heading)).Append("</h1><p class=\"school\">").Append(E(school)).Append("</p>").Append(content)),
         status);
-
-    // The page's words are English only (not in resx), so its language is plain "en".
-    private static readonly CultureInfo English = CultureInfo.GetCultureInfo("en");
 
     private sealed class ParentPage(string html, int status) : IResult
     {

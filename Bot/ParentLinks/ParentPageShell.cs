@@ -13,6 +13,9 @@ namespace SendPlans.Bot.ParentLinks;
 /// </summary>
 public static class ParentPageShell
 {
+    /// <summary>The language of a page whose words are only in English: British English, as the product is for schools in England (and as the views pages default to).</summary>
+    public static CultureInfo English { get; } = CultureInfo.GetCultureInfo("en-GB");
+
     /// <summary>The whole page: the shell with <paramref name="main"/> writing what goes inside &lt;main&gt;.</summary>
     public static string Render(string title, CultureInfo language, ParentPageStyle style, Action<StringBuilder> main, int capacity = 2048)
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json.Nodes;
 using SendPlans.Bot.AfterMeeting;
 using SendPlans.Bot.Booking;
@@ -136,10 +135,14 @@ public sealed class PlansHandlers(
             [.. targets.Select(t => new PlanTargetInput(t.AreaOfNeed ?? "", t.Text, t.HowSchoolHelps ?? "", t.HowWeKnow ?? ""))],
             summaries, voice, Data(pupil, termId), notice)
         {
-            Agreed = plan?.Agreed is { } a ? new AgreedSummary(a.Targets, a.Notes, a.RecordedAt.ToString("d MMMM yyyy", CultureInfo.InvariantCulture), a.Revision) : null,
+            Agreed = plan?.Agreed is { } a ? Summary(a, timeZone) : null,
             CanRecordAgreed = AfterMeetingHandlers.MayRecord(meeting, plan, time.GetUtcNow()),
         });
     }
+
+    /// <summary>"What we agreed" on the plan card, recorded on the school's date (as the parents' mail days are), not the UTC one.</summary>
+    internal static AgreedSummary Summary(AgreedNotes agreed, string? timeZone) =>
+        new(agreed.Targets, agreed.Notes, SchoolClock.Day(agreed.RecordedAt, timeZone, withYear: true), agreed.Revision);
 
     /// <summary>How the parent was asked for their views, for a parent who has not answered yet; days are the school's, as on the year lead's alert.</summary>
     internal static string AskedNote(Contact contact, ViewsLinkMailed? mailed, int targets, string? timeZone) =>

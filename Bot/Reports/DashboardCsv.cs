@@ -3,7 +3,10 @@ using CsvHelper;
 
 namespace SendPlans.Bot.Reports;
 
-/// <summary>The dashboard's figures as CSV: a row per year group, then the whole school. Percentages are empty when there is nothing to divide by.</summary>
+/// <summary>
+/// The dashboard's figures as CSV: a row per year group, then the whole school. Percentages are empty when there is nothing to divide by;
+/// voice_captured and voice_percent are both empty for a reader who may not read plans (an admin).
+/// </summary>
 public static class DashboardCsv
 {
     public static readonly string[] Header =
@@ -27,7 +30,7 @@ public static class DashboardCsv
                 {
                     y.Code, Count(y.Pupils), Count(y.Booked), Count(y.Held), Count(y.Missed), Count(u.Total),
                     Count(u.Open), Count(u.Claimed), Count(u.Rebooked), Count(u.Attended), Count(u.Declined), Count(u.Escalated),
-                    Percent(y.AttendancePercent), Count(y.ViewsReturned), Percent(y.ViewsPercent), Count(y.VoiceCaptured), Percent(y.VoicePercent),
+                    Percent(y.AttendancePercent), Count(y.ViewsReturned), Percent(y.ViewsPercent), y.VoiceCaptured is { } voice ? Count(voice) : "", Percent(y.VoicePercent),
                     Count(m.Sampled), Count(m.Approved), Count(m.NeedsChanges), Count(m.Awaiting),
                 });
             }

@@ -47,7 +47,7 @@ public static class DashboardPage
         {
             ("Pupils", Count(t.Pupils)), ("Booked", Count(t.Booked)), ("Held", Count(t.Held)), ("Missed", Count(t.Missed)),
             ("Followed up", Count(t.FollowUps.Total)), ("Attendance", Percent(t.AttendancePercent)),
-            ("Views returned", Percent(t.ViewsPercent)), ("Pupil voice", Percent(t.VoicePercent)),
+            ("Views returned", Percent(t.ViewsPercent)), ("Pupil voice", Voice(t)),
         })
         {
             html.Append("<li><b>").Append(value).Append("</b>").Append(label).Append("</li>");
@@ -61,7 +61,9 @@ public static class DashboardPage
             .Append(Number(f.GoalPercent)).Append("%.</p>")
             .Append(PercentChart("attendance-chart", "Attendance", f.Years, y => y.AttendancePercent, "#107c10", f.GoalPercent));
         html.Append("<h2>Parents' views returned</h2>").Append(PercentChart("views-chart", "Parents' views returned", f.Years, y => y.ViewsPercent, "#0f6cbd", null));
-        html.Append("<h2>Pupil voice captured</h2>").Append(PercentChart("voice-chart", "Pupil voice captured", f.Years, y => y.VoicePercent, "#8764b8", null));
+        html.Append("<h2>Pupil voice captured</h2>").Append(f.VoiceCounted
+            ? PercentChart("voice-chart", "Pupil voice captured", f.Years, y => y.VoicePercent, "#8764b8", null)
+            : $"<p class=\"legend\" id=\"voice-not-shown\">{HtmlEncode(VoiceNotShown)}</p>");
         html.Append(Moderation(f)).Append(Table(f));
         if (youSaidWeDid)
         {
@@ -226,7 +228,7 @@ public static class DashboardPage
         {
             html.Append("<tr><th scope=\"row\">").Append(HtmlEncode(y.Name)).Append("</th>");
             foreach (var cell in new[] { Count(y.Pupils), Count(y.Booked), Count(y.Held), Count(y.Missed), Count(y.FollowUps.Total), Count(y.FollowUps.Unfinished),
-                Percent(y.AttendancePercent), Percent(y.ViewsPercent), Percent(y.VoicePercent) })
+                Percent(y.AttendancePercent), Percent(y.ViewsPercent), Voice(y) })
             {
                 html.Append("<td>").Append(cell).Append("</td>");
             }
@@ -240,4 +242,9 @@ public static class DashboardPage
     private static string Number(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 
     private static string Percent(double? p) => p is { } v ? Number(v) + "%" : "–";
+
+    /// <summary>Why an admin sees no pupil-voice figure: the same sentence as the Teams card.</summary>
+    public const string VoiceNotShown = "Pupil voice is counted from the pupils' plans, which admin staff do not read. The SENCo and senior leaders see this figure.";
+
+    private static string Voice(YearFigures y) => y.VoiceCaptured is null ? "not shown" : Percent(y.VoicePercent);
 }

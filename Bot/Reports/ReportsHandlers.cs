@@ -37,6 +37,9 @@ public sealed class ReportsHandlers(StaffDirectory staff, TermDashboard dashboar
         var t = f.Total;
         return new DashboardSummaryInput(f.SchoolName, f.TermTitle, t.Pupils, t.Booked, t.Held, t.Missed, t.FollowUps.Total, t.FollowUps.Unfinished,
             t.AttendancePercent, f.GoalPercent, t.ViewsPercent, t.VoicePercent,
-            $"{publicBaseUrl.TrimEnd('/')}/dashboard/{Uri.EscapeDataString(f.SchoolId)}");
+            $"{publicBaseUrl.TrimEnd('/')}/dashboard/{Uri.EscapeDataString(f.SchoolId)}")
+        {
+            VoiceNotShown = f.VoiceCounted ? null : DashboardPage.VoiceNotShown,
+        };
     }
 }

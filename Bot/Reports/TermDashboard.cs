@@ -50,7 +50,8 @@ public sealed record ModerationCounts(int Sampled, int Approved, int NeedsChange
 /// One year group's figures for a term, counted per pupil: <see cref="Held"/> = the parent
 /// attended a plan meeting this term; <see cref="Missed"/> = a meeting was missed and none
 /// attended since (a miss made good by a rebooked meeting counts as held; the follow-up stays
-/// in <see cref="FollowUps"/>).
+/// in <see cref="FollowUps"/>). <see cref="VoiceCaptured"/> is null when the reader may not read
+/// plans (an admin), since it is counted from them.
 /// </summary>
 public sealed record YearFigures(
     string Code,
@@ -61,7 +62,7 @@ public sealed record YearFigures(
     int Missed,
     FollowUpCounts FollowUps,
     int ViewsReturned,
-    int VoiceCaptured)
+    int? VoiceCaptured)
 {
     /// <summary>Attended ÷ (held + missed), as a percentage; null before any meeting's outcome is known.</summary>
     public double? AttendancePercent => Percent(Held, Held + Missed);
@@ -69,8 +70,8 @@ public sealed record YearFigures(
     /// <summary>Pupils with at least one parent's views this term ÷ pupils.</summary>
     public double? ViewsPercent => Percent(ViewsReturned, Pupils);
 
-    /// <summary>Pupils whose plan has the pupil's voice this term ÷ pupils.</summary>
-    public double? VoicePercent => Percent(VoiceCaptured, Pupils);
+    /// <summary>Pupils whose plan has the pupil's voice this term ÷ pupils; null also when the reader may not read plans.</summary>
+    public double? VoicePercent => VoiceCaptured is { } voice ? Percent(voice, Pupils) : null;
 
     /// <summary>The SLT's moderation of this year group's plans (nothing sampled before the deadline).</summary>
     public ModerationCounts Moderation { get; init; } = ModerationCounts.None;
@@ -105,16 +106,22 @@ public sealed record TermDashboardFigures(
 {
     /// <summary>Every term the school has set up, oldest first, so the page can show another one.</summary>
     public IReadOnlyList<TermChoice> Terms { get; init; } = [];
+
+    /// <summary>False when the reader may not read plans (an admin): pupil voice is counted from plans, so it is left out, not shown as 0.</summary>
+    public bool VoiceCounted => Total.VoiceCaptured is not null;
 }
 
-/// <summary>What the dashboard counts, as read from the stores. Plain data, so the arithmetic is testable on its own.</summary>
+/// <summary>
+/// What the dashboard counts, as read from the stores. Plain data, so the arithmetic is testable on its own.
+/// <see cref="Plans"/> is null when the reader may not read plans: pupil voice is then not counted.
+/// </summary>
 public sealed record DashboardInputs(
     IReadOnlyList<Pupil> Pupils,
     IReadOnlyList<MeetingRecord> Meetings,
     IReadOnlyList<AttendanceRecord> Attendance,
     IReadOnlyList<FollowUpItem> FollowUps,
     IReadOnlyList<ParentViews> Views,
-    IReadOnlyList<Plan> Plans)
+    IReadOnlyList<Plan>? Plans)
 {
     /// <summary>The term's moderation rows (one per sampled plan).</summary>
     public IReadOnlyList<ModerationItem> Moderation { get; init; } = [];
@@ -135,7 +142,7 @@ public static class DashboardArithmetic
             .Concat(attended).Concat(missed).ToHashSet(StringComparer.Ordinal);
         var followUps = inputs.FollowUps.Where(f => f.TermId == termId || (f.TermId.Length == 0 && f.MeetingId.StartsWith(ofTerm, StringComparison.Ordinal))).ToList();
         var views = inputs.Views.Where(v => v.TermId == termId).Select(v => v.Upn).ToHashSet(StringComparer.Ordinal);
-        var voice = inputs.Plans.Where(p => p.TermId == termId && p.PupilVoice is { Count: > 0 }).Select(p => p.Upn).ToHashSet(StringComparer.Ordinal);
+        var voice = inputs.Plans?.Where(p => p.TermId == termId && p.PupilVoice is { Count: > 0 }).Select(p => p.Upn).ToHashSet(StringComparer.Ordinal);
         var moderated = inputs.Moderation.Where(m => m.TermId == termId).ToList();
 
         var years = pupils.Values.GroupBy(p => p.YearGroup).OrderBy(g => g.Key.Order).Select(g =>
@@ -145,12 +152,12 @@ public static class DashboardArithmetic
                 g.Key.Code, g.Key.DisplayName, upns.Count,
                 upns.Count(booked.Contains), upns.Count(attended.Contains), upns.Count(missed.Contains),
                 FollowUpCounts.Of(followUps.Where(f => upns.Contains(f.Upn)).Select(f => f.State)),
-                upns.Count(views.Contains), upns.Count(voice.Contains))
+                upns.Count(views.Contains), voice is null ? null : upns.Count(voice.Contains))
             {
                 Moderation = ModerationCounts.Of(moderated.Where(m => upns.Contains(m.Upn)).Select(m => m.Outcome)),
             };
         }).ToList();
-        var total = years.Aggregate(new YearFigures("all", "Whole school", 0, 0, 0, 0, FollowUpCounts.None, 0, 0), (sum, y) => sum.Add(y));
+        var total = years.Aggregate(new YearFigures("all", "Whole school", 0, 0, 0, 0, FollowUpCounts.None, 0, voice is null ? null : 0), (sum, y) => sum.Add(y));
         return (years, total);
     }
 
@@ -168,6 +175,7 @@ public sealed class TermDashboard(
     FollowUpStore followUps,
     ParentViewsStore views,
     ModerationService moderation,
+    IRosterAccess access,
     IOptions<ReportsOptions> options)
 {
     /// <summary>Null when the school, its term, or the term asked for is not known.</summary>
@@ -187,7 +195,7 @@ public sealed class TermDashboard(
         }
         var school = await calendars.GetSettingsAsync(schoolId, cancellationToken);
         var pupils = roster.GetPupilsAsync(reader, schoolId, includeArchived: false, cancellationToken);
-        var plans = roster.GetPlansAsync(reader, schoolId, term.Id, cancellationToken);
+        var plans = PlansIfAllowedAsync(reader, schoolId, term.Id, cancellationToken);
         var booked = meetings.ForTermAsync(schoolId, term.Id, cancellationToken);
         var outcomes = attendance.ForSchoolAsync(schoolId, cancellationToken);
         var items = followUps.ForSchoolAsync(schoolId, cancellationToken);
@@ -203,4 +211,13 @@ public sealed class TermDashboard(
     }
 
     public static string Title(Term term) => $"{term.Name} term {term.AcademicYear}";
+
+    /// <summary>
+    /// The term's plans, or null when the reader may not read plans: an admin reads the roster but
+    /// not plans (docs/data-protection.md), so they get every figure but pupil voice.
+    /// </summary>
+    private async Task<IReadOnlyList<Plan>?> PlansIfAllowedAsync(RosterReader reader, string schoolId, string termId, CancellationToken cancellationToken) =>
+        await access.MayReadAsync(reader, new RosterScope.School(schoolId), RosterData.Plan, cancellationToken)
+            ? await roster.GetPlansAsync(reader, schoolId, termId, cancellationToken)
+            : null;
 }

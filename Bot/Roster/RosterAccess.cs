@@ -36,3 +36,20 @@ public interface IRosterAccess
 {
     ValueTask EnsureCanReadAsync(RosterReader reader, RosterScope scope, RosterData data, CancellationToken cancellationToken);
 }
+
+public static class RosterAccessExtensions
+{
+    /// <summary>Whether the rule would let <paramref name="reader"/> read this, asked up front so a page can leave out what the reader may not see instead of failing.</summary>
+    public static async Task<bool> MayReadAsync(this IRosterAccess access, RosterReader reader, RosterScope scope, RosterData data, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await access.EnsureCanReadAsync(reader, scope, data, cancellationToken);
+            return true;
+        }
+        catch (RosterAccessDeniedException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
@@ -167,8 +166,7 @@ public sealed class ViewsLinkMailJob(
 public sealed record ViewsLinkMailed(DateTimeOffset? LinkSentAt, DateTimeOffset? ReminderSentAt)
 {
     /// <summary>The day a mail went, as the school's staff count days ("4 December"): the plan card and the year lead's alert both say it.</summary>
-    public static string Day(DateTimeOffset sentAt, string? timeZone) =>
-        SchoolClock.Local(sentAt, timeZone).ToString("d MMMM", CultureInfo.GetCultureInfo("en-GB"));
+    public static string Day(DateTimeOffset sentAt, string? timeZone) => SchoolClock.Day(sentAt, timeZone);
 }
 
 /// <summary>Reads the views link job's claim rows for one pupil.</summary>

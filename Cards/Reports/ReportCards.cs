@@ -3,7 +3,10 @@ using SendPlans.Cards.Model;
 
 namespace SendPlans.Cards.Reports;
 
-/// <summary>The whole-school figures of the term dashboard, already counted. Percentages are null when there is nothing to divide by.</summary>
+/// <summary>
+/// The whole-school figures of the term dashboard, already counted. Percentages are null when there is nothing to divide by.
+/// <see cref="VoiceNotShown"/>: why pupil voice is left out for this reader (an admin does not read plans), or null to show it.
+/// </summary>
 public sealed record DashboardSummaryInput(
     string SchoolName,
     string TermTitle,
@@ -17,7 +20,10 @@ public sealed record DashboardSummaryInput(
     double GoalPercent,
     double? ViewsPercent,
     double? VoicePercent,
-    string DashboardUrl);
+    string DashboardUrl)
+{
+    public string? VoiceNotShown { get; init; }
+}
 
 public static class ReportCards
 {
@@ -40,7 +46,7 @@ public static class ReportCards
                     new Fact("Missed", Count(input.Missed)),
                     new Fact("Followed up", $"{Count(input.FollowedUp)} ({Count(input.FollowUpsOpen)} still open)"),
                     new Fact("Parents' views returned", Percent(input.ViewsPercent)),
-                    new Fact("Pupil voice captured", Percent(input.VoicePercent)),
+                    new Fact("Pupil voice captured", input.VoiceNotShown is null ? Percent(input.VoicePercent) : "not shown"),
                 ]) { Id = "figures" },
                 new TextBlock($"Attendance {attendance} against a goal of {input.GoalPercent.ToString("0.#", CultureInfo.InvariantCulture)}%.")
                 {
@@ -49,6 +55,7 @@ public static class ReportCards
                     Color = input.AttendancePercent is null ? null : belowGoal ? TextColor.Attention : TextColor.Good,
                     Id = "attendance",
                 },
+                .. input.VoiceNotShown is { } why ? [TextBlock.Subtle(why) with { Id = "voice-not-shown" }] : Array.Empty<CardElement>(),
             ],
             Actions = [new OpenUrlAction(input.DashboardUrl) { Title = "Open the dashboard" }],
             FallbackText = $"{input.SchoolName} term dashboard: {input.Booked} booked, {input.Held} held, {input.Missed} missed, attendance {attendance}.",

@@ -119,6 +119,20 @@ public sealed class ParentBookingPageTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task BookingPage_AnyAnswer_BritishEnglishLikeTheViewsPages()
+    {
+        var link = await ParentChoosingLinkAsync(_bot);
+        var client = _bot.CreateClient();
+
+        foreach (var path in new[] { link, "/booking/not-a-token" })
+        {
+            var response = await client.GetAsync(path);
+
+            (await response.Content.ReadAsStringAsync()).Should().StartWith("<!doctype html><html lang=\"en-GB\">", path);
+        }
+    }
+
+    [Fact]
     public async Task BookingPage_PostWithoutAntiforgeryToken_Refused()
     {
         var link = await ParentChoosingLinkAsync(_bot);

@@ -8,6 +8,7 @@ using Microsoft.IdentityModel.Protocols;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using SendPlans.Bot.AfterMeeting;
+using SendPlans.Bot.DataProtection;
 using SendPlans.Bot.Roster.Import;
 using SendPlans.Bot.Terms;
 using Microsoft.Playwright;
@@ -187,6 +188,61 @@ public sealed class TermDashboardTests(DashboardSchool school) : IClassFixture<D
     }
 
     [Fact]
+    public async Task ForSchool_AdminReader_EveryFigureButPupilVoiceAndNoPlanRead()
+    {
+        var services = school.Bot.Services;
+        var admin = (await services.GetRequiredService<StaffDirectory>().FindByEntraIdAsync(DashboardSchool.Admin, default))!;
+        var all = await FiguresAsync();
+
+        var f = (await services.GetRequiredService<TermDashboard>().ForSchoolAsync(RosterReader.For(admin, "term dashboard"), DashboardSchool.School, default))!;
+
+        f.VoiceCounted.Should().BeFalse("an admin reads the roster but not plans, and pupil voice is counted from plans");
+        all.VoiceCounted.Should().BeTrue();
+        f.Years.Should().OnlyContain(y => y.VoiceCaptured == null && y.VoicePercent == null);
+        f.Total.Should().BeEquivalentTo(all.Total with { VoiceCaptured = null }, "every other figure is the same as the SENCo's");
+        (await services.GetRequiredService<PlanAudit>().ForPupilAsync(DashboardSchool.School, DashboardSchool.Amelia, default))
+            .Should().NotContain(e => e.Actor == $"staff:{DashboardSchool.Admin}", "no plan was read for the admin");
+    }
+
+    [Fact]
+    public async Task DashboardCommand_Admin_SummaryCardWithoutPupilVoice()
+    {
+        var activity = school.Bot.Activity(text: "dashboard");
+        activity["from"] = new JsonObject { ["id"] = "29:jo", ["aadObjectId"] = DashboardSchool.Admin };
+        var before = school.Bot.Connector.Requests.Count;
+
+        (await school.Bot.PostActivityAsync(activity, authorization: null)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var sent = (await school.Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>().ToList();
+        sent.Should().NotContain(b => b["text"] != null && b["text"]!.GetValue<string>().Contains("went wrong", StringComparison.Ordinal));
+        var card = sent.Should().ContainSingle(b => b["attachments"] != null).Which["attachments"]![0]!["content"]!;
+        card["actions"]![0]!["url"]!.GetValue<string>().Should().Be("https://sendplans.example.org/dashboard/oak");
+        card.ToJsonString().Should().Contain("Attendance 66.7% against a goal of 99%.");
+        var facts = card["body"]!.AsArray().Single(e => e!["id"]?.GetValue<string>() == "figures")!["facts"]!.AsArray()
+            .ToDictionary(x => x!["title"]!.GetValue<string>(), x => x!["value"]!.GetValue<string>());
+        facts["Parents' views returned"].Should().Be("22.2%");
+        facts["Pupil voice captured"].Should().Be("not shown");
+        card["body"]!.AsArray().Single(e => e!["id"]?.GetValue<string>() == "voice-not-shown")!["text"]!.GetValue<string>()
+            .Should().Be(DashboardPage.VoiceNotShown);
+    }
+
+    [Fact]
+    public async Task DashboardCommand_Senco_CardShowsPupilVoice()
+    {
+        var activity = school.Bot.Activity(text: "dashboard");
+        activity["from"] = new JsonObject { ["id"] = "29:sam", ["aadObjectId"] = DashboardSchool.Senco };
+        var before = school.Bot.Connector.Requests.Count;
+
+        (await school.Bot.PostActivityAsync(activity, authorization: null)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var card = (await school.Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>()
+            .Single(b => b["attachments"] is not null)["attachments"]![0]!["content"]!;
+        card["body"]!.AsArray().Single(e => e!["id"]?.GetValue<string>() == "figures")!["facts"]!.AsArray()
+            .Single(x => x!["title"]!.GetValue<string>() == "Pupil voice captured")!["value"]!.GetValue<string>().Should().Be("22.2%");
+        card["body"]!.AsArray().Should().NotContain(e => e!["id"] != null && e["id"]!.GetValue<string>() == "voice-not-shown");
+    }
+
+    [Fact]
     public async Task DashboardCommand_Teacher_Refused()
     {
         var activity = school.Bot.Activity(text: "dashboard");
@@ -236,6 +292,7 @@ public sealed class DashboardAccessTests
 
     [Theory]
     [InlineData(DashboardSchool.Senco, HttpStatusCode.OK)]
+    [InlineData(DashboardSchool.Admin, HttpStatusCode.OK)]
     [InlineData(DashboardSchool.Teacher, HttpStatusCode.Forbidden)]
     [InlineData("00000000-0000-0000-0000-00000000beef", HttpStatusCode.Forbidden)]
     public async Task Dashboard_NotDevModeSignedIn_OnlySencoSltOrAdminOfTheSchool(string objectId, HttpStatusCode expected)
@@ -277,6 +334,24 @@ public sealed class DashboardAccessTests
         var page = await client.GetStringAsync("/dashboard/oak");
 
         page.Should().Contain("<a href=\"oak/you-said-we-did?term=2026-27-autumn\">");
+    }
+
+    [Fact]
+    public async Task Dashboard_NotDevModeAdminSignedIn_EveryFigureButPupilVoice()
+    {
+        var (bot, client) = await SignedInAsync(DashboardSchool.Admin);
+        await using var _ = bot;
+
+        var page = await client.GetAsync("/dashboard/oak");
+        var csv = await client.GetAsync("/dashboard/oak.csv");
+
+        page.StatusCode.Should().Be(HttpStatusCode.OK, "an admin may see the dashboard (SENCo, SLT and admin staff), only not plan-derived figures");
+        var html = await page.Content.ReadAsStringAsync();
+        html.Should().Contain("<table id=\"figures\">").And.Contain("<p class=\"legend\" id=\"voice-not-shown\">Pupil voice is counted from the pupils&#39; plans, which admin staff do not read.", "the sentence says why the figure is missing");
+        html.Should().NotContain("id=\"voice-chart\"").And.NotContain("you-said-we-did", "\"you said, we did\" is for the SENCo and SLT");
+        html.Should().Contain("<tr><th scope=\"row\">Whole school</th><td>9</td><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td><td>–</td><td>0%</td><td>not shown</td></tr>");
+        csv.StatusCode.Should().Be(HttpStatusCode.OK);
+        (await csv.Content.ReadAsStringAsync()).TrimEnd('\n').Split('\n')[^1].Should().Be("all,9,0,0,0,0,0,0,0,0,0,0,,0,0.0,,,0,0,0,0", "voice_captured and voice_percent are empty, not 0");
     }
 
     [Theory]
@@ -422,6 +497,22 @@ public sealed class DashboardSignInTests : IAsyncLifetime
         response!.Status.Should().Be(403);
         (await page.Locator("#notice").InnerTextAsync()).Should().Contain("for the SENCo, senior leaders and admin staff");
         (await page.ContentAsync()).Should().NotContain("Whole school");
+    }
+
+    [Fact]
+    public async Task Dashboard_AdminSignsInInChromium_FiguresWithoutPupilVoice()
+    {
+        _entra.SignedInAs = DashboardSchool.Admin;
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync();
+
+        var response = await page.GotoAsync($"{_url}/dashboard/oak");
+
+        response!.Status.Should().Be(200);
+        (await page.TitleAsync()).Should().Be("oak: term dashboard");
+        (await page.Locator("#voice-not-shown").InnerTextAsync()).Should().Contain("admin staff do not read");
+        (await page.Locator("#totals").InnerTextAsync()).Should().Contain("not shown");
+        (await page.Locator("#voice-chart").CountAsync()).Should().Be(0);
     }
 
     [Fact]
