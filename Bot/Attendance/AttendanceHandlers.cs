@@ -18,7 +18,8 @@ public sealed class AttendanceHandlers(
     StaffChats chats,
     ProactiveOutbox outbox,
     RosterStore roster,
-    ModerationService moderation)
+    ModerationService moderation,
+    ILogger<AttendanceHandlers> logger)
 {
     public async Task<InvokeResponse> ModerateAsync(TurnContext context, AdaptiveCardAction action, ModerationOutcome outcome, CancellationToken cancellationToken)
     {
@@ -60,9 +61,10 @@ public sealed class AttendanceHandlers(
         {
             return InvokeResponse.Message(refusal ?? "Nothing changed.");
         }
-        if (kind == FollowUpAction.Rebook)
+        if (kind == FollowUpAction.Rebook && await AskTeacherToRebookAsync(stored, member, cancellationToken) is { } teacherName)
         {
-            await AskTeacherToRebookAsync(stored, member, cancellationToken);
+            // Said where the year lead pressed, so the meeting is not left waiting on a message nobody got.
+            await context.SendActivityAsync($"I could not reach {teacherName} in Teams (they have no chat with the bot yet). Please ask them to move the plan meeting.", cancellationToken);
         }
         var card = (await alerts.CardAsync(stored, cancellationToken)).ToJsonNode();
         await UpdateForEveryoneAsync(context, stored, card, cancellationToken);
@@ -95,13 +97,16 @@ public sealed class AttendanceHandlers(
             schoolId, meetingId, pupil is null ? "your pupil" : $"{pupil.LegalForename} {pupil.LegalSurname}", "Plan meeting", "Thank you for telling me.", answer)).ToJsonNode());
     }
 
-    /// <summary>The teacher owns the booking: they get their meetings card to move the meeting, with the parent's preferences.</summary>
-    private async Task AskTeacherToRebookAsync(FollowUpItem item, StaffMember yearLead, CancellationToken cancellationToken)
+    /// <summary>
+    /// The teacher owns the booking: they get their meetings card to move the meeting, with the
+    /// parent's preferences. Returns the teacher's name when they cannot be reached in Teams.
+    /// </summary>
+    private async Task<string?> AskTeacherToRebookAsync(FollowUpItem item, StaffMember yearLead, CancellationToken cancellationToken)
     {
         var teacher = await staff.FindByEntraIdAsync(item.TeacherEntraId, cancellationToken);
         if (teacher is null)
         {
-            return;
+            return null;
         }
         var pupil = await roster.GetPupilAsync(RosterReader.For(teacher, "rebook"), item.SchoolId, item.Upn, cancellationToken);
         var contact = (await roster.GetContactsAsync(RosterReader.For(teacher, "rebook"), item.SchoolId, item.Upn, cancellationToken))
@@ -109,7 +114,12 @@ public sealed class AttendanceHandlers(
         var hard = contact is { HardToAttend.Count: > 0 } ? $" They find {string.Join(", ", contact.HardToAttend)} hard." : "";
         var notice = $"{yearLead.DisplayName} reached the parent of {pupil?.LegalForename ?? "your pupil"}: please move the plan meeting.{hard}";
         var reply = await booking.MyMeetingsAsync(teacher, notice, cancellationToken);
-        await chats.SendAsync(item.SchoolId, teacher.EntraObjectId, $"followup-rebook|{item.SchoolId}|{item.Id}|{item.History.Count}", reply.Card, reply.Card is null ? reply.Text ?? notice : null, cancellationToken);
+        if (await chats.DeliverAsync(item.SchoolId, teacher.EntraObjectId, $"followup-rebook|{item.SchoolId}|{item.Id}|{item.History.Count}", reply.Card, reply.Card is null ? reply.Text ?? notice : null, cancellationToken) != StaffReach.NoChat)
+        {
+            return null;
+        }
+        Log.NobodyReached(logger, "Rebook request", item.SchoolId, 1);
+        return teacher.DisplayName;
     }
 
     /// <summary>Everyone in the channel sees the new card: the posted activity is replaced through the outbox, paced like any send.</summary>

@@ -70,24 +70,45 @@ public sealed class FollowUpAlerts(
         }
         Log.NoChannel(logger, item.SchoolId, item.YearGroup, problem);
         var people = await staff.ForSchoolAsync(item.SchoolId, cancellationToken);
+        var (sencos, sencosReached) = (0, 0);
         foreach (var senco in people.Where(p => p.Is(StaffRole.SENCo)))
         {
             if (await MaySeeAsync(senco, item, cancellationToken))
             {
-                await chats.SendAsync(item.SchoolId, senco.EntraObjectId, $"followup|{item.SchoolId}|{item.Id}|senco|{senco.EntraObjectId}", card, null, cancellationToken);
+                sencos++;
+                if (await chats.DeliverAsync(item.SchoolId, senco.EntraObjectId, $"followup|{item.SchoolId}|{item.Id}|senco|{senco.EntraObjectId}", card, null, cancellationToken) != StaffReach.NoChat)
+                {
+                    sencosReached++;
+                }
             }
         }
+        if (sencosReached == 0)
+        {
+            Log.NobodyReached(logger, "Follow-up alert", item.SchoolId, sencos);
+        }
         var yearName = YearGroup.TryParse(item.YearGroup, out var y) ? y.DisplayName : item.YearGroup;
+        // The admin is told the truth: an alert that reached no SENCo is waiting on nobody.
+        var toSenco = sencosReached > 0 ? "an alert went to the SENCo"
+            : "an alert was meant for the SENCo, but no SENCo can be reached in Teams yet (they need to say hello to the bot in a personal chat, or have it installed for them)";
         var notice = problem == "no channel configured"
-            ? $"{yearName} has no channel for attendance alerts, so an alert went to the SENCo. Add the bot to the year team's channel to send alerts there."
-            : $"The bot was removed from the {yearName} team, so its attendance alerts go to the SENCo. Add the bot to the team again to send alerts there.";
+            ? $"{yearName} has no channel for attendance alerts, so {toSenco}. Add the bot to the year team's channel to send alerts there."
+            : $"The bot was removed from the {yearName} team, so {toSenco}. Add the bot to the team again to send alerts there.";
         var day = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
+        var (admins, adminsReached) = (0, 0);
         foreach (var admin in people.Where(p => p.Is(StaffRole.Admin)))
         {
             // Once a day per year group and problem: the admin needs to act, not a message per pupil.
-            await chats.SendAsync(item.SchoolId, admin.EntraObjectId, $"followup-admin|{item.SchoolId}|{item.YearGroup}|{problem}|{day}|{admin.EntraObjectId}", null, notice, cancellationToken);
+            admins++;
+            if (await chats.DeliverAsync(item.SchoolId, admin.EntraObjectId, $"followup-admin|{item.SchoolId}|{item.YearGroup}|{problem}|{day}|{admin.EntraObjectId}", null, notice, cancellationToken) != StaffReach.NoChat)
+            {
+                adminsReached++;
+            }
         }
-        return "senco";
+        if (adminsReached == 0)
+        {
+            Log.NobodyReached(logger, "Alerts channel notice", item.SchoolId, admins);
+        }
+        return sencosReached > 0 ? "senco" : "nobody";
     }
 
     /// <summary>Applies a person's action to the item, ETag-safe. Returns the item, or the reason it was refused.</summary>
@@ -121,12 +142,21 @@ public sealed class FollowUpAlerts(
             }
             escalated++;
             var card = (await CardAsync(stored, cancellationToken)).ToJsonNode();
+            var (recipients, reached) = (0, 0);
             foreach (var person in (await staff.ForSchoolAsync(item.SchoolId, cancellationToken)).Where(p => p.Is(StaffRole.SENCo) || p.Is(StaffRole.SLT)))
             {
                 if (await MaySeeAsync(person, stored, cancellationToken))
                 {
-                    await chats.SendAsync(item.SchoolId, person.EntraObjectId, $"followup-escalated|{item.SchoolId}|{item.Id}|{person.EntraObjectId}", card, null, cancellationToken);
+                    recipients++;
+                    if (await chats.DeliverAsync(item.SchoolId, person.EntraObjectId, $"followup-escalated|{item.SchoolId}|{item.Id}|{person.EntraObjectId}", card, null, cancellationToken) != StaffReach.NoChat)
+                    {
+                        reached++;
+                    }
                 }
+            }
+            if (reached == 0)
+            {
+                Log.NobodyReached(logger, "Follow-up escalation", item.SchoolId, recipients);
             }
             await UpdatePostedCardAsync(stored, card, cancellationToken);
         }

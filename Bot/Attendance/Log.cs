@@ -29,4 +29,7 @@ internal static partial class Log
 
     [LoggerMessage(7009, LogLevel.Warning, "Attendance report read failed in school {SchoolId}: {ErrorType}; read again in order")]
     public static partial void ReportReadFailed(ILogger logger, string schoolId, string errorType);
+
+    [LoggerMessage(7010, LogLevel.Warning, "{What} in school {SchoolId} reached none of {Recipients} recipients: no personal chat with the bot")]
+    public static partial void NobodyReached(ILogger logger, string what, string schoolId, int recipients);
 }

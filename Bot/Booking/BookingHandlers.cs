@@ -9,7 +9,6 @@ namespace SendPlans.Bot.Booking;
 public sealed class BookingHandlers(
     BookingService booking,
     StaffDirectory staff,
-    StaffChats chats,
     Microsoft.Extensions.Options.IOptions<BookingOptions> options,
     TimeProvider time,
     ILogger<BookingHandlers> logger)
@@ -127,15 +126,9 @@ public sealed class BookingHandlers(
     private static string? SlotKey(AdaptiveCardAction action) =>
         action.GetString(BookingCards.SlotInput)?.Split('|') is [_, var key] ? key : null;
 
-    private async Task<StaffMember?> MemberAsync(TurnContext context, CancellationToken cancellationToken)
-    {
-        var member = await staff.FindByEntraIdAsync(context.Activity.From?.AadObjectId, cancellationToken);
-        if (member is not null)
-        {
-            await chats.RememberAsync(member.SchoolId, member.EntraObjectId, context.Activity, cancellationToken);
-        }
-        return member;
-    }
+    // The personal chat is saved after the turn, for every personal turn (StaffChats.RememberTurnAsync).
+    private Task<StaffMember?> MemberAsync(TurnContext context, CancellationToken cancellationToken) =>
+        staff.FindByEntraIdAsync(context.Activity.From?.AadObjectId, cancellationToken);
 
     private static InvokeResponse Answer(BookingReply reply) =>
         reply.Card is not null ? InvokeResponse.Card(reply.Card) : InvokeResponse.Message(reply.Text ?? "");

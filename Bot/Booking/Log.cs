@@ -29,4 +29,13 @@ internal static partial class Log
 
     [LoggerMessage(5010, LogLevel.Information, "Calendar set-up alert in school {SchoolId}: {Reached} of {Admins} admins reachable in Teams")]
     public static partial void AdminAlerted(ILogger logger, string schoolId, int reached, int admins);
+
+    [LoggerMessage(5011, LogLevel.Information, "Personal chat saved for a member of staff in school {SchoolId} ({Activity})")]
+    public static partial void StaffChatSaved(ILogger logger, string schoolId, string activity);
+
+    [LoggerMessage(5012, LogLevel.Warning, "Personal chat could not be saved: {ErrorType}; the next turn tries again")]
+    public static partial void StaffChatNotSaved(ILogger logger, string errorType);
+
+    [LoggerMessage(5013, LogLevel.Warning, "{What} in school {SchoolId} reached none of {Recipients} recipients: no personal chat with the bot")]
+    public static partial void NobodyReached(ILogger logger, string what, string schoolId, int recipients);
 }

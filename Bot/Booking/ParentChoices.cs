@@ -130,7 +130,10 @@ public sealed class ParentChoices(
         if (told.Count > 0)
         {
             var key = $"parent-answer|{meeting.TransactionId}|{TableKeys.Hash(string.Join('|', told))}";
-            await chats.SendAsync(link.SchoolId, meeting.TeacherId, key, null, string.Join("\n\n", told), cancellationToken);
+            if (await chats.DeliverAsync(link.SchoolId, meeting.TeacherId, key, null, string.Join("\n\n", told), cancellationToken) == StaffReach.NoChat)
+            {
+                Log.NobodyReached(logger, "Parent's answer", link.SchoolId, 1); // kept on the meeting: the teacher sees it in "my meetings"
+            }
         }
         return outcome;
     }

@@ -1,6 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Caching.Memory;
+using SendPlans.Bot.Roster;
 using SendPlans.Infrastructure.BotFramework;
 using SendPlans.Infrastructure.BotFramework.Proactive;
 using SendPlans.Infrastructure.Storage;
@@ -9,12 +12,23 @@ namespace SendPlans.Bot.Booking;
 
 /// <summary>
 /// Each member of staff's personal chat with the bot (table "StaffChats": partition = school,
-/// row = Entra object id), remembered whenever they talk to the bot there, so that jobs and
-/// parents' answers can reach them later through the proactive outbox.
+/// row = Entra object id), saved after every personal turn of theirs (any message, card action
+/// or install), so that jobs and parents' answers can reach them later through the proactive
+/// outbox. A member of staff the bot was installed for before they were on the staff list is
+/// found through the install record (<see cref="ConversationReferenceStore.FindPersonalAsync"/>).
 /// </summary>
-public sealed class StaffChats(TableStorage storage, ProactiveOutbox outbox, ConversationReferenceStore installs)
+public sealed class StaffChats(
+    TableStorage storage,
+    ProactiveOutbox outbox,
+    ConversationReferenceStore installs,
+    StaffDirectory staff,
+    IMemoryCache cache,
+    ILogger<StaffChats> logger)
 {
     public const string Table = "StaffChats";
+
+    /// <summary>How long this instance trusts its note of what it last saved for a user: one upsert per user per hour at most, unless the chat changes.</summary>
+    private static readonly TimeSpan SavedNoteLifetime = TimeSpan.FromHours(1);
 
     public async Task RememberAsync(string schoolId, string entraId, Activity activity, CancellationToken cancellationToken)
     {
@@ -22,14 +36,75 @@ public sealed class StaffChats(TableStorage storage, ProactiveOutbox outbox, Con
         {
             return;
         }
+        await SaveAsync(schoolId, entraId, activity.GetConversationReference(), cancellationToken);
+    }
+
+    /// <summary>
+    /// After-turn hook: saves the sender's personal chat when they are on a staff list. The write
+    /// is a blind upsert (one request, the same as the read that would compare it), made only
+    /// when this instance has not already saved this serviceUrl and conversation for this user in
+    /// the last hour, so a run of turns (the load benchmark's `help`) costs no storage request at
+    /// all; the staff lookup is the handler's, cached. A failure is logged and never fails the
+    /// turn, whose reply is already sent.
+    /// </summary>
+    public async Task RememberTurnAsync(Activity activity, CancellationToken cancellationToken)
+    {
+        if (!IsPersonalTurn(activity) || activity.From?.AadObjectId is not { Length: > 0 } user)
+        {
+            return;
+        }
+        var noteKey = ("staff-chat", user.Trim().ToLowerInvariant());
+        var address = $"{activity.ServiceUrl}|{activity.Conversation!.Id}";
+        if (cache.TryGetValue(noteKey, out string? saved) && saved == address)
+        {
+            return;
+        }
+        try
+        {
+            if (await staff.FindByEntraIdAsync(user, cancellationToken) is not { } member)
+            {
+                return; // not staff (yet): the install record still has the chat, for when they are added
+            }
+            await SaveAsync(member.SchoolId, member.EntraObjectId, activity.GetConversationReference(), cancellationToken);
+            cache.Set(noteKey, address, SavedNoteLifetime);
+            Log.StaffChatSaved(logger, member.SchoolId, activity.Type ?? "");
+        }
+        catch (Exception e) when (e is RequestFailedException or HttpRequestException or TimeoutException)
+        {
+            Log.StaffChatNotSaved(logger, e.GetType().Name);
+        }
+    }
+
+    /// <summary>A 1:1 chat's message, card action or install; never a channel or group chat, never an uninstall.</summary>
+    internal static bool IsPersonalTurn(Activity activity)
+    {
+        if (activity.Conversation is not { ConversationType: "personal", IsGroup: not true, Id.Length: > 0 } || string.IsNullOrEmpty(activity.ServiceUrl))
+        {
+            return false;
+        }
+        return activity.Type switch
+        {
+            ActivityTypes.Message or ActivityTypes.Invoke => true,
+            ActivityTypes.ConversationUpdate => activity.Recipient?.Id is { } bot && activity.MembersAdded?.Any(m => m.Id == bot) == true,
+            ActivityTypes.InstallationUpdate => activity.Action?.StartsWith("add", StringComparison.OrdinalIgnoreCase) == true,
+            _ => false,
+        };
+    }
+
+    private async Task SaveAsync(string schoolId, string entraId, ConversationReference reference, CancellationToken cancellationToken)
+    {
         var table = await storage.GetTableAsync(Table, cancellationToken);
         await table.UpsertEntityAsync(new TableEntity(schoolId, entraId)
         {
-            ["Reference"] = JsonSerializer.Serialize(activity.GetConversationReference(), BotJsonContext.Default.ConversationReference),
+            ["Reference"] = JsonSerializer.Serialize(reference, BotJsonContext.Default.ConversationReference),
         }, TableUpdateMode.Replace, cancellationToken);
     }
 
-    public async Task<ConversationReference?> FindAsync(string schoolId, string entraId, CancellationToken cancellationToken)
+    /// <summary>Their saved personal chat, or else the personal chat the bot was last installed into for them.</summary>
+    public async Task<ConversationReference?> FindAsync(string schoolId, string entraId, CancellationToken cancellationToken) =>
+        await FindSavedAsync(schoolId, entraId, cancellationToken) ?? await installs.FindPersonalAsync(entraId, cancellationToken);
+
+    private async Task<ConversationReference?> FindSavedAsync(string schoolId, string entraId, CancellationToken cancellationToken)
     {
         var table = await storage.GetTableAsync(Table, cancellationToken);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, entraId, cancellationToken: cancellationToken);
@@ -38,10 +113,19 @@ public sealed class StaffChats(TableStorage storage, ProactiveOutbox outbox, Con
             : null;
     }
 
-    /// <summary>Queues a card (or text) for one member of staff; false when they never chatted with the bot or it was queued before.</summary>
+    /// <summary>Queues a card (or text) for one member of staff; false when they have no chat with the bot or it was queued before.</summary>
     public async Task<bool> SendAsync(string schoolId, string entraId, string key, JsonNode? card, string? text, CancellationToken cancellationToken) =>
-        await FindAsync(schoolId, entraId, cancellationToken) is { } reference
-        && await outbox.EnqueueAsync(Message(reference, key, card, text), cancellationToken);
+        await DeliverAsync(schoolId, entraId, key, card, text, cancellationToken) == StaffReach.Queued;
+
+    /// <summary>As <see cref="SendAsync"/>, but tells "no chat" (nobody will see it) from "queued before" (they will).</summary>
+    public async Task<StaffReach> DeliverAsync(string schoolId, string entraId, string key, JsonNode? card, string? text, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(schoolId, entraId, cancellationToken) is not { } reference)
+        {
+            return StaffReach.NoChat;
+        }
+        return await outbox.EnqueueAsync(Message(reference, key, card, text), cancellationToken) ? StaffReach.Queued : StaffReach.QueuedBefore;
+    }
 
     /// <summary>
     /// Queues a message that someone must act on, and says truly whether it can reach them: through
@@ -50,7 +134,7 @@ public sealed class StaffChats(TableStorage storage, ProactiveOutbox outbox, Con
     /// </summary>
     public async Task<StaffReach> ReachAsync(string schoolId, string entraId, string key, string text, CancellationToken cancellationToken)
     {
-        var reference = await FindAsync(schoolId, entraId, cancellationToken);
+        var reference = await FindSavedAsync(schoolId, entraId, cancellationToken);
         if (reference is not null && await installs.IsRemovedAsync(reference.Conversation.Id ?? "", cancellationToken))
         {
             reference = null;

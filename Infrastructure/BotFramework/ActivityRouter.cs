@@ -23,6 +23,7 @@ public sealed class ActivityRouter
     private readonly Dictionary<string, CardActionHandler> _cardActions = new(StringComparer.Ordinal);
     private readonly List<TurnHandler> _conversationUpdates = [];
     private readonly List<TurnHandler> _installationUpdates = [];
+    private readonly List<TurnHandler> _afterTurn = [];
     private TurnHandler? _unhandledMessage;
 
     /// <summary>A message whose text equals <paramref name="text"/>, ignoring case and surrounding space.</summary>
@@ -79,8 +80,29 @@ public sealed class ActivityRouter
         return this;
     }
 
-    /// <summary>Runs the matching handler; returns the invoke response for invokes, null otherwise.</summary>
+    /// <summary>
+    /// Runs after the routed handler of every activity, whatever route (or none) matched, like the
+    /// official SDKs' middleware after next(): bookkeeping that must not delay the reply.
+    /// Not run when the handler threw. A hook should handle its own failures, since the reply is already out.
+    /// </summary>
+    public ActivityRouter AfterTurn(TurnHandler hook)
+    {
+        _afterTurn.Add(hook);
+        return this;
+    }
+
+    /// <summary>Runs the matching handler, then the after-turn hooks; returns the invoke response for invokes, null otherwise.</summary>
     public async Task<InvokeResponse?> RouteAsync(TurnContext context, CancellationToken cancellationToken)
+    {
+        var response = await RouteToHandlerAsync(context, cancellationToken);
+        foreach (var hook in _afterTurn)
+        {
+            await hook(context, cancellationToken);
+        }
+        return response;
+    }
+
+    private async Task<InvokeResponse?> RouteToHandlerAsync(TurnContext context, CancellationToken cancellationToken)
     {
         var activity = context.Activity;
         switch (activity.Type)

@@ -82,6 +82,7 @@ public sealed class ConversationReferenceStore(TableStorage storage, TimeProvide
 {
     private const string Table = "BotConversationReferences";
     private const string Partition = "conversation";
+    private const string PersonalPartition = "personal-user";
 
     public async Task SaveAsync(ConversationReference reference, CancellationToken cancellationToken)
     {
@@ -94,6 +95,15 @@ public sealed class ConversationReferenceStore(TableStorage storage, TimeProvide
             ["SavedAt"] = time.GetUtcNow(),
         };
         await table.UpsertEntityAsync(entity, TableUpdateMode.Replace, cancellationToken);
+        if (reference.Conversation.ConversationType == "personal" && reference.User?.AadObjectId is { Length: > 0 } user)
+        {
+            // The user's newest personal install, by user: a point read for proactive messages, not a scan.
+            await table.UpsertEntityAsync(new TableEntity(PersonalPartition, UserKey(user))
+            {
+                ["ConversationId"] = reference.Conversation.Id,
+                ["SavedAt"] = time.GetUtcNow(),
+            }, TableUpdateMode.Replace, cancellationToken);
+        }
     }
 
     /// <summary>The bot was uninstalled: keep the record, so an alert that cannot be delivered can say why.</summary>
@@ -113,24 +123,16 @@ public sealed class ConversationReferenceStore(TableStorage storage, TimeProvide
     }
 
     /// <summary>
-    /// The personal chat the bot was installed into for this user (the newest, if several), unless
-    /// the bot was removed from it. A scan of the installs: only for rare, urgent messages.
+    /// The personal chat the bot was last installed into for this user, unless the bot was removed
+    /// from it: two point reads (the user's row, then the conversation's).
     /// </summary>
     public async Task<ConversationReference?> FindPersonalAsync(string userAadObjectId, CancellationToken cancellationToken)
     {
         var table = await storage.GetTableAsync(Table, cancellationToken);
-        TableEntity? newest = null;
-        await foreach (var e in table.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and UserAadObjectId eq {userAadObjectId} and ConversationType eq {"personal"}"),
-            cancellationToken: cancellationToken))
-        {
-            if (e.GetDateTimeOffset("RemovedAt") is null && e.GetString("Reference") is not null
-                && (newest is null || e.GetDateTimeOffset("SavedAt") > newest.GetDateTimeOffset("SavedAt")))
-            {
-                newest = e;
-            }
-        }
-        return newest is null ? null : JsonSerializer.Deserialize(newest.GetString("Reference"), BotJsonContext.Default.ConversationReference);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(PersonalPartition, UserKey(userAadObjectId), cancellationToken: cancellationToken);
+        return row.HasValue && row.Value!.GetString("ConversationId") is { Length: > 0 } conversationId
+            ? await FindAsync(conversationId, cancellationToken)
+            : null;
     }
 
     public async Task<ConversationReference?> FindAsync(string conversationId, CancellationToken cancellationToken)
@@ -141,4 +143,6 @@ public sealed class ConversationReferenceStore(TableStorage storage, TimeProvide
             ? JsonSerializer.Deserialize(found.Value!.GetString("Reference"), BotJsonContext.Default.ConversationReference)
             : null;
     }
+
+    private static string UserKey(string userAadObjectId) => TableKeys.Hash(userAadObjectId.Trim().ToLowerInvariant());
 }

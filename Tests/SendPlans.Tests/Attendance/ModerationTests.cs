@@ -113,6 +113,8 @@ public sealed class ModerationTests : IAsyncLifetime
     {
         var activity = Invoke(_bot, verb, data);
         activity["from"] = new JsonObject { ["id"] = $"29:{entraId}", ["aadObjectId"] = entraId };
+        // Each person presses in their own personal chat (the one RememberChatAsync saved): a 1:1 chat belongs to one user.
+        activity["conversation"] = new JsonObject { ["id"] = $"a:personal-{entraId}", ["conversationType"] = "personal", ["tenantId"] = "tenant-1" };
         var response = await _bot.PostActivityAsync(activity);
         return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
     }
