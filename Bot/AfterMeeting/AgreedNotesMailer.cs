@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
-using Azure;
 using Azure.Data.Tables;
 using SendPlans.Bot.DataProtection;
 using SendPlans.Bot.Roster;
@@ -16,23 +15,17 @@ namespace SendPlans.Bot.AfterMeeting;
 /// <summary>
 /// Mails the agreed notes to each parent who asked for them: one email per contact per version.
 /// Graph has no idempotency key for mail, so each send is first claimed with an add-if-absent
-/// row (table AgreedMail, row "{term}|{upn}|{contact}|{version}"): a retried save, or two
-/// instances saving at once, send once. A failed send releases its claim so the next save
-/// retries it; a claim left "sending" by a process that died is taken over after ten minutes.
-/// The message id is derived the same way, so the local outbox also stores it once.
+/// row (table AgreedMail, row "{term}|{upn}|{contact}|{version}") by the rules of
+/// <see cref="MailClaims"/>: a retried save, or two instances saving at once, send once. A failed
+/// send releases its claim so the next save retries it; a claim left "sending" by a process that
+/// died is taken over by the next save after <see cref="MailClaims.StaleAfter"/>. The message id
+/// is derived the same way, so the local outbox also stores it once.
 /// </summary>
 public sealed class AgreedNotesMailer(
     TableStorage storage, IParentMailer mailer, RosterStore roster, ParentViewsStore views, SchoolCalendarStore calendar,
     TimeProvider time, ILogger<AgreedNotesMailer> logger)
 {
     public const string Table = "AgreedMail";
-
-    /// <summary>How long a claim may stay "sending" before another save takes it over.</summary>
-    public static readonly TimeSpan StaleClaim = TimeSpan.FromMinutes(10);
-
-    private const string StateColumn = "State";
-    private const string Sending = "sending";
-    private const string Sent = "sent";
 
     private static readonly RosterReader Reader = RosterReader.System("agreed notes mail");
 
@@ -55,6 +48,7 @@ public sealed class AgreedNotesMailer(
         var given = await views.GetForPupilAsync(pupil.SchoolId, termId, pupil.Upn, cancellationToken);
         var school = (await calendar.GetSettingsAsync(pupil.SchoolId, cancellationToken))?.Name ?? "School";
         var table = await storage.GetTableAsync(Table, cancellationToken);
+        var claims = new MailClaims(table, time, logger);
         var (sent, failed) = (0, 0);
         foreach (var contact in contacts)
         {
@@ -64,26 +58,27 @@ public sealed class AgreedNotesMailer(
                 continue;
             }
             var key = ClaimKey(termId, pupil.Upn, contactId, agreed.Revision);
-            if (!await ClaimAsync(table, pupil, key, cancellationToken))
-            {
-                continue;
-            }
-            var update = agreed.Revision > 1 && await HadEarlierAsync(table, pupil.SchoolId, termId, pupil.Upn, contactId, agreed.Revision, cancellationToken);
-            var language = ParentViewsText.CultureFor(contact.PreferredLanguage);
-            var message = new MailMessage(contact.Email!.Trim(), contact.Relationship,
-                ParentViewsText.Format(update ? "AgreedMailUpdateSubject" : "AgreedMailSubject", language, pupil.LegalForename),
-                Html(school, pupil.LegalForename, agreed, update, language),
-                MessageId(pupil.SchoolId, termId, pupil.Upn, contactId, agreed.Revision));
+            var mailing = false;
             try
             {
-                await mailer.SendAsync(message, cancellationToken);
-                await table.UpdateEntityAsync(new TableEntity(pupil.SchoolId, key) { [StateColumn] = Sent }, ETag.All, TableUpdateMode.Merge, CancellationToken.None);
-                sent++;
+                var outcome = await claims.SendOnceAsync(pupil.SchoolId, key, MessageId(pupil.SchoolId, termId, pupil.Upn, contactId, agreed.Revision),
+                    new Dictionary<string, object> { ["Upn"] = pupil.Upn }, async (id, ct) =>
+                    {
+                        var update = agreed.Revision > 1 && await HadEarlierAsync(table, pupil.SchoolId, termId, pupil.Upn, contactId, agreed.Revision, ct);
+                        var language = ParentViewsText.CultureFor(contact.PreferredLanguage);
+                        mailing = true;
+                        await mailer.SendAsync(new MailMessage(contact.Email!.Trim(), contact.Relationship,
+                            ParentViewsText.Format(update ? "AgreedMailUpdateSubject" : "AgreedMailSubject", language, pupil.LegalForename),
+                            Html(school, pupil.LegalForename, agreed, update, language), id), ct);
+                    }, cancellationToken);
+                if (outcome == MailClaimOutcome.Won)
+                {
+                    sent++;
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (mailing && e is not OperationCanceledException)
             {
-                // Not sent, so not claimed: the next save of the same notes tries again.
-                await table.DeleteEntityAsync(pupil.SchoolId, key, ETag.All, CancellationToken.None);
+                // The mail did not go and the claim was given back: the next save of the same notes tries again.
                 Log.MailFailed(logger, e.GetType().Name);
                 failed++;
             }
@@ -113,36 +108,6 @@ public sealed class AgreedNotesMailer(
             .Append("<p>").Append(E(ParentViewsText.Get("AgreedMailEnd", language))).Append("</p>")
             .Append("<p>").Append(E(ParentViewsText.Format("AgreedMailSignOff", language, school))).Append("</p>");
         return html.ToString();
-    }
-
-    /// <summary>
-    /// Add-if-absent: only one save (or instance) gets the claim. A claim still "sending" after
-    /// <see cref="StaleClaim"/> is from a process that died before sending, so it is taken over
-    /// with its ETag (again only one wins). The price: a process that died after sending but
-    /// before marking the claim sent gives a second email, if the notes are saved again.
-    /// </summary>
-    private async Task<bool> ClaimAsync(TableClient table, Pupil pupil, string key, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var claim = new TableEntity(pupil.SchoolId, key) { ["Upn"] = pupil.Upn, ["ClaimedAt"] = now, [StateColumn] = Sending };
-        if (await table.AddIfAbsentAsync(claim, cancellationToken))
-        {
-            return true;
-        }
-        var existing = await table.GetEntityIfExistsAsync<TableEntity>(pupil.SchoolId, key, cancellationToken: cancellationToken);
-        if (!existing.HasValue || existing.Value!.GetString(StateColumn) != Sending || existing.Value.GetDateTimeOffset("ClaimedAt") > now - StaleClaim)
-        {
-            return false;
-        }
-        try
-        {
-            await table.UpdateEntityAsync(claim, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.IsPreconditionFailed())
-        {
-            return false;
-        }
     }
 
     private static async Task<bool> HadEarlierAsync(TableClient table, string schoolId, string termId, string upn, string contactId, int revision, CancellationToken cancellationToken)

@@ -179,27 +179,35 @@ public sealed class MorningListJob(
 }
 
 /// <summary>
-/// Reminders to parents before their meeting (2 days and 2 hours by default), each once: the
-/// meeting row records which were sent, claimed with its ETag before the mail goes. A contact
-/// with no email is flagged to the teacher once, for a phone call or a letter.
+/// Reminders to parents before their meeting (2 days and 2 hours by default), each once: every
+/// reminder is claimed in the ReminderMail table before the mail goes, by the rules of
+/// <see cref="MailClaims"/> (a failed send is retried on the next pass, a claim whose sender died
+/// is taken over once stale), and once sent the meeting row records it. A contact with no email
+/// is flagged to the teacher once, for a phone call or a letter.
 /// </summary>
 public sealed class ParentRemindersJob(
     TableLeases leases, TableStorage storage, SchoolCalendarStore calendars, RosterStore roster, MeetingStore meetings, StaffChats chats,
     BookingService booking, IParentMailer mailer, IOptions<BookingOptions> options, TimeProvider time, ILogger<ParentRemindersJob> logger)
     : BookingJob(leases, storage, options, time, logger)
 {
+    public const string Table = "ReminderMail";
+
     private static readonly RosterReader Reader = RosterReader.System("parent reminders");
 
     protected override string LeaseName => "plan-parent-reminders";
+
+    /// <summary>The claim row of one reminder of one booking: a rebooked meeting has a new transaction id, so it is reminded afresh.</summary>
+    public static string ClaimKey(string transactionId, TimeSpan lead) => $"{transactionId}|{LeadKey(lead)}";
 
     protected override async Task<int> RunPassAsync(CancellationToken cancellationToken)
     {
         var now = Time.GetUtcNow();
         var leads = Options.EffectiveReminderLeadTimes.OrderBy(l => l).ToList();
+        var claims = new MailClaims(await Storage.GetTableAsync(Table, cancellationToken), Time, logger);
         var sent = 0;
         foreach (var meeting in await meetings.StartingBetweenAsync(now, now + leads[^1], cancellationToken))
         {
-            if (meeting.ParentCannotCome || meeting.Status == MeetingStatus.Cancelled)
+            if (meeting.ParentCannotCome || meeting.Status == MeetingStatus.Cancelled || meeting.EventId is null)
             {
                 continue;
             }
@@ -209,35 +217,26 @@ public sealed class ParentRemindersJob(
             {
                 continue;
             }
-            var claimed = false;
-            await meetings.UpdateAsync(meeting.SchoolId, meeting.TermId, meeting.Upn, m =>
-            {
-                claimed = !m.RemindersSent.Contains(LeadKey(due[0])) && m.EventId is not null;
-                return claimed ? m with { RemindersSent = [.. m.RemindersSent.Union(due.Select(LeadKey))] } : null;
-            }, cancellationToken);
-            if (!claimed)
+            var count = 0;
+            var outcome = await claims.SendOnceAsync(meeting.SchoolId, ClaimKey(meeting.TransactionId, due[0]), $"reminder-{meeting.TransactionId}-{LeadKey(due[0])}",
+                new Dictionary<string, object> { ["Upn"] = meeting.Upn }, async (id, ct) => count = await RemindAsync(meeting, id, ct), cancellationToken);
+            if (outcome == MailClaimOutcome.HeldElsewhere)
             {
                 continue;
             }
-            try
-            {
-                sent += await RemindAsync(meeting, LeadKey(due[0]), cancellationToken);
-            }
-            catch (Exception) when (!cancellationToken.IsCancellationRequested)
-            {
-                // The mail did not go: give the claim back so the next pass sends it. The message
-                // ids stay the same, so a parent whose copy did go is not mailed twice by the outbox.
-                var released = due.Select(LeadKey).ToHashSet(StringComparer.Ordinal);
-                await meetings.UpdateAsync(meeting.SchoolId, meeting.TermId, meeting.Upn,
-                    m => m with { RemindersSent = [.. m.RemindersSent.Where(k => !released.Contains(k))] }, CancellationToken.None);
-                throw;
-            }
+            // Sent, by this pass or by one that died before recording it: the row says so, and the earlier leads are past.
+            var leadKeys = due.Select(LeadKey).ToList();
+            await meetings.UpdateAsync(meeting.SchoolId, meeting.TermId, meeting.Upn, m =>
+                m.Attempt != meeting.Attempt || leadKeys.All(m.RemindersSent.Contains) ? null : m with { RemindersSent = [.. m.RemindersSent.Union(leadKeys)] },
+                CancellationToken.None);
+            sent += count;
         }
         Sent(sent);
         return sent;
     }
 
-    private async Task<int> RemindAsync(MeetingRecord meeting, string lead, CancellationToken cancellationToken)
+    /// <summary>Mails each invitee, each with <paramref name="messageId"/> and their priority as the id of their copy.</summary>
+    private async Task<int> RemindAsync(MeetingRecord meeting, string messageId, CancellationToken cancellationToken)
     {
         var pupil = await roster.GetPupilAsync(Reader, meeting.SchoolId, meeting.Upn, cancellationToken);
         var contacts = await roster.GetContactsAsync(Reader, meeting.SchoolId, meeting.Upn, cancellationToken);
@@ -254,7 +253,7 @@ public sealed class ParentRemindersJob(
             var html = BookingText.ReminderHtml(school, pupil.LegalForename, meeting.Slot!, meeting.TimeZone, meeting.JoinUrl,
                 booking.ChoiceUrl(meeting.SchoolId, meeting.Upn, contact.Priority, term));
             await mailer.SendAsync(new MailMessage(contact.Email!, contact.Relationship, $"Reminder: plan meeting about {pupil.LegalForename}", html,
-                $"reminder-{meeting.TransactionId}-{lead}-{contact.Priority}"), cancellationToken);
+                $"{messageId}-{contact.Priority}"), cancellationToken);
             sent++;
         }
         if (invitees.Count == 0 && !meeting.NoEmailFlagged)

@@ -185,5 +185,5 @@ public sealed class MeetingStore(TableStorage storage)
         string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize(json, MeetingJsonContext.Default.ListSlotTimes) ?? [];
 }
 
-/// <summary>Erasure reaches the meetings: every term's meeting row of the pupil goes.</summary>
-public sealed class MeetingEraser(TableStorage storage) : UpnColumnEraser(storage, MeetingStore.Table);
+/// <summary>Erasure reaches the meetings: every term's meeting row of the pupil goes, and the claims of their reminders.</summary>
+public sealed class MeetingEraser(TableStorage storage) : UpnColumnEraser(storage, MeetingStore.Table, ParentRemindersJob.Table);

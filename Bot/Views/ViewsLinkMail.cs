@@ -16,8 +16,9 @@ namespace SendPlans.Bot.Views;
 /// Mails each parent with parental responsibility their views link, once a term, as soon as
 /// the teacher has written the plan's targets (2 or more) and until the deadline. A claim row
 /// per term, pupil and contact is added before the mail goes and marked sent after, so a second
-/// pass or a second instance mails nobody twice; a claim whose mail failed is retried with the
-/// same message id. A parent mailed before the last <see cref="ViewsOptions.LinkReminderDaysBeforeDeadline"/>
+/// pass or a second instance mails nobody twice (<see cref="MailClaims"/>): a mail that failed is
+/// retried on the next pass, one whose sender died once its claim is stale, with the same message
+/// id. A parent mailed before the last <see cref="ViewsOptions.LinkReminderDaysBeforeDeadline"/>
 /// days who has still not answered gets one reminder then, claimed the same way.
 /// </summary>
 public sealed class ViewsLinkMailJob(
@@ -35,8 +36,6 @@ public sealed class ViewsLinkMailJob(
     : LeasedJob(leases, time)
 {
     public const string Table = "ViewsLinkMail";
-    internal const string Sent = "sent";
-    private const string Claimed = "claimed";
     public const string ReminderSuffix = "|reminder";
     private static readonly RosterReader Reader = RosterReader.System("views link mail");
 
@@ -76,6 +75,7 @@ public sealed class ViewsLinkMailJob(
         var claims = (await table.QueryAllAsync(
                 TableKeys.StartsWith(school.SchoolId, term.Id + "|"), null, cancellationToken))
             .ToDictionary(e => e.RowKey, StringComparer.Ordinal);
+        var mail = new MailClaims(table, Time, logger);
         var answered = (await views.ForTermAsync(school.SchoolId, term.Id, cancellationToken))
             .Select(v => RowKey(term.Id, v.Upn, v.ContactId)).ToHashSet(StringComparer.Ordinal);
         var pupils = await roster.GetPupilsWithContactsAsync(Reader, school.SchoolId, includeArchived: false, cancellationToken);
@@ -95,38 +95,31 @@ public sealed class ViewsLinkMailJob(
                 continue;
             }
             var link = claims.GetValueOrDefault(key);
-            if (link?.GetString("State") != Sent)
+            if (!MailClaims.IsSent(link))
             {
-                sent += await SendOnceAsync(table, claims, school.SchoolId, key, pupil.Upn, Message(school, term, pupil, contact, token, key, reminder: false), cancellationToken);
+                sent += await SendOnceAsync(mail, claims, school.SchoolId, key, pupil.Upn, Message(school, term, pupil, contact, token, key, reminder: false), cancellationToken);
             }
             else if (reminderFrom is { } from && link.GetDateTimeOffset("SentAt") < from && Time.GetUtcNow() >= from)
             {
                 // One reminder in the last days before the deadline, to a parent mailed before then who has not answered.
                 var reminderKey = key + ReminderSuffix;
-                sent += await SendOnceAsync(table, claims, school.SchoolId, reminderKey, pupil.Upn, Message(school, term, pupil, contact, token, reminderKey, reminder: true), cancellationToken);
+                sent += await SendOnceAsync(mail, claims, school.SchoolId, reminderKey, pupil.Upn, Message(school, term, pupil, contact, token, reminderKey, reminder: true), cancellationToken);
             }
         }
         Log.LinksMailed(logger, school.SchoolId, sent, noEmail);
         return sent;
     }
 
-    /// <summary>
-    /// Claims the key (add if absent), sends, marks it sent; 1 when this pass sent it. A claim
-    /// left "claimed" by a send that failed is sent again, with the same message id.
-    /// </summary>
-    private async Task<int> SendOnceAsync(TableClient table, Dictionary<string, TableEntity> claims, string schoolId, string key, string upn, MailMessage message, CancellationToken cancellationToken)
+    /// <summary>1 when this pass sent the mail: claimed, sent and marked sent by the rules of <see cref="MailClaims"/>.</summary>
+    private async Task<int> SendOnceAsync(MailClaims mail, Dictionary<string, TableEntity> claims, string schoolId, string key, string upn, MailMessage message, CancellationToken cancellationToken)
     {
-        if (claims.GetValueOrDefault(key)?.GetString("State") == Sent)
+        if (MailClaims.IsSent(claims.GetValueOrDefault(key)))
         {
             return 0;
         }
-        if (!claims.ContainsKey(key) && !await table.AddIfAbsentAsync(new TableEntity(schoolId, key) { ["State"] = Claimed, ["Upn"] = upn, ["ClaimedAt"] = Time.GetUtcNow() }, cancellationToken))
-        {
-            return 0; // claimed since this pass read the claims: that pass mails it
-        }
-        await mailer.SendAsync(message, cancellationToken);
-        await table.UpsertEntityAsync(new TableEntity(schoolId, key) { ["State"] = Sent, ["SentAt"] = Time.GetUtcNow() }, TableUpdateMode.Merge, cancellationToken);
-        return 1;
+        var outcome = await mail.SendOnceAsync(schoolId, key, message.MessageId, new Dictionary<string, object> { ["Upn"] = upn },
+            (id, ct) => mailer.SendAsync(message with { MessageId = id }, ct), cancellationToken);
+        return outcome == MailClaimOutcome.Won ? 1 : 0;
     }
 
     /// <summary>When the reminder may go: the start of the day <see cref="ViewsOptions.LinkReminderDaysBeforeDeadline"/> days before the deadline, school time; null when reminders are off.</summary>
@@ -179,7 +172,7 @@ public sealed class ViewsLinkMailRecords(TableStorage storage)
         var prefix = $"{termId}|{upn}|";
         var rows = await table.QueryAllAsync(
             TableKeys.StartsWith(schoolId, prefix), null, cancellationToken);
-        DateTimeOffset? SentAt(string key) => rows.FirstOrDefault(r => r.RowKey == key && r.GetString("State") == ViewsLinkMailJob.Sent)?.GetDateTimeOffset("SentAt");
+        DateTimeOffset? SentAt(string key) => rows.FirstOrDefault(r => r.RowKey == key && MailClaims.IsSent(r))?.GetDateTimeOffset(MailClaims.SentAtColumn);
         return rows.Select(r => r.RowKey[prefix.Length..].Split('|')[0]).Distinct()
             .ToDictionary(c => c, c => new ViewsLinkMailed(SentAt(prefix + c), SentAt(prefix + c + ViewsLinkMailJob.ReminderSuffix)), StringComparer.Ordinal);
     }

@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using SendPlans.Bot.Booking;
 using SendPlans.Cards.Booking;
 using SendPlans.Infrastructure.Calendars.Local;
 using SendPlans.Infrastructure.Jobs;
 using SendPlans.Infrastructure.Mail;
+using SendPlans.Infrastructure.Storage;
 using SendPlans.Tests.Support;
 using static SendPlans.Tests.Booking.BookingSchool;
 
@@ -121,6 +123,47 @@ public sealed class BookingJobsTests : IAsyncLifetime
         var reminders = (await Services.GetRequiredService<LocalOutbox>().ListAsync("o.nwosu@example.org")).Where(m => m.Subject.StartsWith("Reminder")).ToList();
         reminders.Should().ContainSingle();
         (await Meetings.GetAsync(School, TermId, Oliver, default))!.RemindersSent.Should().NotBeEmpty();
+    }
+
+    [Fact]
+    public async Task Reminders_ProcessDiedAfterClaiming_SentExactlyOnceOnceTheClaimIsStale()
+    {
+        await BookAllAsync();
+        var oliver = (await Meetings.GetAsync(School, TermId, Oliver, default))!;
+        var time = new FakeTimeProvider(oliver.Slot!.Start - TimeSpan.FromDays(2) + TimeSpan.FromMinutes(1));
+        var table = await Services.GetRequiredService<TableStorage>().GetTableAsync(ParentRemindersJob.Table);
+        // The process that died got as far as claiming the two-day reminder.
+        var dead = await new MailClaims(table, time, NullLogger.Instance).ClaimAsync(School, ParentRemindersJob.ClaimKey(oliver.TransactionId, TimeSpan.FromDays(2)),
+            $"reminder-{oliver.TransactionId}-2.00:00:00", new Dictionary<string, object> { ["Upn"] = Oliver }, default);
+        dead.Won.Should().BeTrue();
+        var mailer = new CountingMailer(Services.GetRequiredService<LocalOutboxMailer>());
+        ParentRemindersJob Instance() => ActivatorUtilities.CreateInstance<ParentRemindersJob>(Services, time, mailer);
+
+        await Instance().RunOnceAsync(default);
+        mailer.To("o.nwosu@example.org").Should().BeEmpty("a fresh claim may still be sending");
+        time.Advance(MailClaims.StaleAfter + TimeSpan.FromMinutes(1));
+        var (a, b) = (Instance(), Instance());
+        await Task.WhenAll(a.RunOnceAsync(default), b.RunOnceAsync(default));
+        await a.RunOnceAsync(default);
+        await b.RunOnceAsync(default);
+
+        mailer.To("o.nwosu@example.org").Should().ContainSingle(m => m.Subject.StartsWith("Reminder") && m.MessageId.StartsWith($"reminder-{oliver.TransactionId}-2.00:00:00-", StringComparison.Ordinal),
+            "one instance takes the stale claim over and sends with the dead process's message id");
+        (await Meetings.GetAsync(School, TermId, Oliver, default))!.RemindersSent.Should().Contain("2.00:00:00");
+    }
+
+    /// <summary>Passes every send on and remembers it, to count sends the outbox would fold into one.</summary>
+    private sealed class CountingMailer(IParentMailer inner) : IParentMailer
+    {
+        private readonly System.Collections.Concurrent.ConcurrentQueue<MailMessage> _sent = new();
+
+        public IReadOnlyList<MailMessage> To(string address) => [.. _sent.Where(m => m.To == address)];
+
+        public async Task SendAsync(MailMessage message, CancellationToken cancellationToken)
+        {
+            await inner.SendAsync(message, cancellationToken);
+            _sent.Enqueue(message);
+        }
     }
 
     /// <summary>Throws on its first send, as a mail server that is briefly down; then sends.</summary>
