@@ -47,6 +47,7 @@ public static partial class BookingExtensions
             .OnAdaptiveCardAction(BookingCards.ChangeSlotVerb, (context, action, ct) => Handlers(context).ChangeSlotAsync(context, action, ct))
             .OnAdaptiveCardAction(BookingCards.LeaveOutVerb, (context, action, ct) => Handlers(context).LeaveOutAsync(context, action, ct))
             .OnAdaptiveCardAction(BookingCards.ParentChoosesVerb, (context, action, ct) => Handlers(context).ParentChoosesAsync(context, action, ct))
+            .OnAdaptiveCardAction(BookingCards.RescheduleTimesVerb, (context, action, ct) => Handlers(context).RescheduleTimesAsync(context, action, ct))
             .OnAdaptiveCardAction(BookingCards.RescheduleVerb, (context, action, ct) => Handlers(context).RescheduleAsync(context, action, ct))
             .OnAdaptiveCardAction(BookingCards.CancelVerb, (context, action, ct) => Handlers(context).CancelAsync(context, action, ct))
             // Any personal turn of a member of staff, not only a booking command, makes them reachable by proactive messages.

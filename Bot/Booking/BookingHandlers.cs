@@ -50,6 +50,12 @@ public sealed class BookingHandlers(
     public Task<InvokeResponse> CancelAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken) =>
         ActAsync(context, action, (m, term, upn) => booking.CancelAsync(m, term, upn, action.GetString(BookingCards.ReasonInput), cancellationToken), cancellationToken);
 
+    /// <summary>Opening the reschedule card asks the calendar, so it answers within the invoke's budget like Book all.</summary>
+    public Task<InvokeResponse> RescheduleTimesAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken) =>
+        ActAsync(context, action, (m, term, upn) => WithinBudgetAsync(context,
+            () => booking.RescheduleTimesAsync(m, term, upn, cancellationToken),
+            () => booking.RescheduleSearchingAsync(m, term, upn, cancellationToken), cancellationToken), cancellationToken);
+
     /// <summary>
     /// Book all answers the click within <see cref="BookingOptions.InvokeWait"/>: with the result
     /// when the calendar was quick, otherwise with a progress card that is replaced by the true
@@ -63,14 +69,26 @@ public sealed class BookingHandlers(
         }
         var termId = action.GetString("term") ?? "";
         var progress = new LatestProgress();
-        var work = Task.Run(() => booking.BookAllAsync(member, termId, progress, cancellationToken), cancellationToken);
+        return Answer(await WithinBudgetAsync(context,
+            () => booking.BookAllAsync(member, termId, progress, cancellationToken),
+            () => booking.ProgressCardAsync(member, termId, progress.Latest, cancellationToken), cancellationToken));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> for at most <see cref="BookingOptions.InvokeWait"/> (Teams gives
+    /// up on a click after about 5 s): its reply when it was quicker, otherwise the
+    /// <paramref name="waiting"/> card, replaced through the Connector when the work ends.
+    /// </summary>
+    private async Task<BookingReply> WithinBudgetAsync(TurnContext context, Func<Task<BookingReply>> work, Func<Task<BookingReply>> waiting, CancellationToken cancellationToken)
+    {
+        var running = Task.Run(work, cancellationToken);
         var wait = Task.Delay(options.Value.InvokeWait, time, cancellationToken);
-        if (await Task.WhenAny(work, wait) == work)
+        if (await Task.WhenAny(running, wait) == running)
         {
-            return Answer(await work);
+            return await running;
         }
-        _ = UpdateWhenDoneAsync(context, work, cancellationToken);
-        return Answer(await booking.ProgressCardAsync(member, termId, progress.Latest, cancellationToken));
+        _ = UpdateWhenDoneAsync(context, running, cancellationToken);
+        return await waiting();
     }
 
     private async Task UpdateWhenDoneAsync(TurnContext context, Task<BookingReply> work, CancellationToken cancellationToken)
@@ -106,8 +124,8 @@ public sealed class BookingHandlers(
             return InvokeResponse.Message(UnknownStaff);
         }
         var termId = action.GetString("term");
-        // The pupil comes from the "pupil" list, or with the time from the "slot" list ("{pupil}|{time}").
-        var upn = action.GetString(BookingCards.PupilInput) ?? action.GetString(BookingCards.OfferPupilInput)
+        // The pupil comes from a pupil list ("pupil", "offerPupil", "movePupil"), or with the time from the "slot" list ("{pupil}|{time}").
+        var upn = action.GetString(BookingCards.PupilInput) ?? action.GetString(BookingCards.OfferPupilInput) ?? action.GetString(BookingCards.MovePupilInput)
             ?? action.GetString(BookingCards.SlotInput)?.Split('|')[0];
         if (termId is null || upn is null)
         {

@@ -39,6 +39,9 @@ public sealed class BookingService(
     TimeProvider time,
     ILogger<BookingService> logger)
 {
+    /// <summary>Other times the finder gives a meeting: on the proposal (Change time) and when it is moved.</summary>
+    public const int AlternativeCount = 3;
+
     public const string NotATeacher = "Only class teachers book plan meetings, and I have no class for you. If you teach a class, ask your school's admin to add it to your record in the roster.";
 
     /// <summary>"book my plan meetings": find a slot for every SEN pupil not yet booked and show the proposal.</summary>
@@ -85,7 +88,7 @@ public sealed class BookingService(
                 var upn = pupil.Pupil.Upn;
                 var placed = plan.MeetingFor(upn);
                 var slot = placed is null ? null : Times(placed.Slot);
-                var alternatives = placed is null ? [] : finder.Alternatives(plan, upn, 3).Select(Times).ToList();
+                var alternatives = placed is null ? [] : finder.Alternatives(plan, upn, AlternativeCount).Select(Times).ToList();
                 var offered = placed is null ? [] : finder.OfferThree(plan, upn).Slots.Select(Times).ToList();
                 var unplaced = plan.Unplaced.FirstOrDefault(u => u.PupilId == upn)?.Message;
                 var fresh = new MeetingRecord(teacher.SchoolId, term.Id, upn, teacher.EntraObjectId, teacher.Email)
@@ -230,14 +233,90 @@ public sealed class BookingService(
         var rows = upcoming.Select(m =>
         {
             var pupil = scope.Pupils[m.Upn];
-            var choices = m.Alternatives.Concat(m.Offered).Where(s => s.Start > now && s.Key != m.Slot!.Key).DistinctBy(s => s.Key).OrderBy(s => s.Start)
-                .Select(s => (BookingText.Short(s, zone), s.Key)).ToList();
-            return new MeetingRow(m.Upn, BookingText.Short(m.Slot!, zone), BookingText.PupilName(pupil.Pupil), Detail(m, pupil), m.JoinUrl, null, choices);
+            // No times here: they are found when the teacher picks the meeting to move (RescheduleTimesAsync).
+            return new MeetingRow(m.Upn, BookingText.Short(m.Slot!, zone), BookingText.PupilName(pupil.Pupil), Detail(m, pupil), m.JoinUrl, null, []);
         }).ToList();
         var intro = rows.Count == 0
             ? "You have no plan meetings booked from now on. Say \"book my plan meetings\" to book them."
             : $"{rows.Count} upcoming plan {(rows.Count == 1 ? "meeting" : "meetings")} this term. Parents are told when you move or cancel one.";
         return BookingReply.Show(BookingCards.MyMeetings(new MeetingListCardInput(scope.Term.Id, "Your plan meetings", intro, rows, notice)));
+    }
+
+    /// <summary>
+    /// The card to move one booked meeting, with times free in the teacher's calendar now: the
+    /// finder's rules (school hours, the parents' hard-to-attend times, the buffer and daily limit
+    /// around the teacher's other meetings) from tomorrow to the end of the meeting window. The
+    /// times are kept as the meeting's alternatives, which the move accepts. When the calendar
+    /// cannot be read, the stored times still ahead are offered instead, and the card says so.
+    /// </summary>
+    public async Task<BookingReply> RescheduleTimesAsync(StaffMember teacher, string termId, string upn, CancellationToken cancellationToken)
+    {
+        var (scope, problem) = await ScopeAsync(teacher, cancellationToken, termId);
+        if (scope is null || !scope.Pupils.TryGetValue(upn, out var pupil))
+        {
+            return BookingReply.Say(problem ?? "That pupil is not in your classes.");
+        }
+        var mine = await meetings.ForTeacherAsync(teacher.SchoolId, termId, teacher.EntraObjectId, cancellationToken);
+        if (mine.FirstOrDefault(m => m.Upn == upn) is not { EventId: not null, Slot: { } current } meeting || meeting.Status == MeetingStatus.Cancelled)
+        {
+            return await MyMeetingsAsync(teacher, "That meeting is no longer booked.", cancellationToken);
+        }
+        var term = scope.Term;
+        var zone = scope.Settings.TimeZone;
+        var now = time.GetUtcNow();
+        var windowStart = term.MeetingWindowStart > SchoolClock.Today(time, zone) ? term.MeetingWindowStart : SchoolClock.Today(time, zone).AddDays(1);
+        var windowText = $"the meeting window (to {BookingText.Date(term.MeetingWindowEnd)})";
+        var noneLeft = $"No time is free in your calendar for this meeting in {windowText}. Ask your SENCo to extend the window, or free some time in your calendar, then press Reschedule again.";
+        if (windowStart > term.MeetingWindowEnd)
+        {
+            Log.RescheduleTimes(logger, teacher.SchoolId, 0, "WindowClosed");
+            return RescheduleCard(scope, meeting, pupil, [], "", noneLeft);
+        }
+        var busy = (await calendar.GetBusyAsync([teacher.Email], ToInstant(windowStart, zone), ToInstant(term.MeetingWindowEnd.AddDays(1), zone), cancellationToken)).Single();
+        if (busy.Failure is { } failure)
+        {
+            var stored = meeting.Alternatives.Concat(meeting.Offered)
+                .Where(s => s.Start > now && s.Key != current.Key && DateOnly.FromDateTime(BookingText.Local(s.Start, zone)) <= term.MeetingWindowEnd)
+                .DistinctBy(s => s.Key).OrderBy(s => s.Start).ToList();
+            Log.RescheduleTimes(logger, teacher.SchoolId, stored.Count, $"Stored ({failure.Kind})");
+            return RescheduleCard(scope, meeting, pupil, stored, stored.Count > 0 ? "Times found earlier for this meeting:" : "", stored.Count > 0
+                ? "I could not read your calendar just now, so these are the times found earlier, not checked again yet. Each is checked before the meeting moves."
+                : "I could not read your calendar just now, and no time found earlier is still ahead. Please try again in a minute.");
+        }
+        // The meeting's own event stays busy, so its time (and any overlapping it) is not offered.
+        var others = mine.Where(m => m.Upn != upn && m.EventId is not null && m.Slot is not null && m.Status != MeetingStatus.Cancelled && scope.Pupils.ContainsKey(m.Upn)).ToList();
+        var held = others.Where(m => m.Status == MeetingStatus.ParentChoosing).SelectMany(m => m.Offered).Select(s => new BusyInterval(s.Start, s.End));
+        var finder = new SlotFinder(Request(scope, windowStart, busy with { Busy = [.. busy.Busy, .. held] }, [pupil]));
+        var booked = new SlotAssignment([.. others.Select(m => new Meeting(m.Upn, ParentId(scope.Pupils[m.Upn]), [teacher.EntraObjectId], ToSlot(m.Slot!, zone)))], []);
+        var fresh = finder.Alternatives(booked, upn, AlternativeCount).Select(Times).Where(s => s.Start > now && s.Key != current.Key).ToList();
+        await meetings.UpdateAsync(teacher.SchoolId, termId, upn, m => m.EventId is null ? null : m with { Alternatives = fresh }, cancellationToken);
+        Log.RescheduleTimes(logger, teacher.SchoolId, fresh.Count, "Fresh");
+        return fresh.Count == 0
+            ? RescheduleCard(scope, meeting, pupil, [], "", noneLeft)
+            : RescheduleCard(scope, meeting, pupil, fresh, $"These times are free in your calendar now, in {windowText}. The parent is sent the new time.", null);
+    }
+
+    /// <summary>The card while the calendar is asked for free times.</summary>
+    public async Task<BookingReply> RescheduleSearchingAsync(StaffMember teacher, string termId, string upn, CancellationToken cancellationToken)
+    {
+        var (scope, problem) = await ScopeAsync(teacher, cancellationToken, termId);
+        if (scope is null || !scope.Pupils.TryGetValue(upn, out var pupil))
+        {
+            return BookingReply.Say(problem ?? "That pupil is not in your classes.");
+        }
+        var meeting = await meetings.GetAsync(teacher.SchoolId, termId, upn, cancellationToken);
+        if (meeting is not { EventId: not null, Slot: not null } || meeting.TeacherId != teacher.EntraObjectId)
+        {
+            return await MyMeetingsAsync(teacher, "That meeting is no longer booked.", cancellationToken);
+        }
+        return RescheduleCard(scope, meeting, pupil, [], "Looking for free times in your calendar. This card will show them in a moment.", null);
+    }
+
+    private static BookingReply RescheduleCard(BookingScope scope, MeetingRecord meeting, PupilWithContacts pupil, IReadOnlyList<SlotTimes> times, string intro, string? notice)
+    {
+        var zone = scope.Settings.TimeZone;
+        return BookingReply.Show(BookingCards.Reschedule(new RescheduleCardInput(scope.Term.Id, meeting.Upn, BookingText.PupilName(pupil.Pupil), Detail(meeting, pupil),
+            BookingText.Short(meeting.Slot!, zone), intro, [.. times.Select(s => (BookingText.Short(s, zone), s.Key))], notice)));
     }
 
     public async Task<BookingReply> RescheduleAsync(StaffMember teacher, string termId, string upn, string? slotKey, CancellationToken cancellationToken)
@@ -511,9 +590,7 @@ public sealed class BookingService(
         foreach (var pupil in pupils)
         {
             var responsible = pupil.Contacts.Where(c => c.ParentalResponsibility).ToList();
-            var first = responsible.FirstOrDefault();
-            // Siblings share a parent: the first responsible contact's email identifies them.
-            var parentId = first?.Email?.Trim().ToLowerInvariant() ?? $"{pupil.Pupil.Upn}-{first?.Priority ?? 0}";
+            var parentId = ParentId(pupil);
             requests.Add(new PupilMeetingRequest(pupil.Pupil.Upn, scope.Teacher.EntraObjectId, parentId)
             {
                 InterpreterNeeded = responsible.Any(c => c.InterpreterNeeded),
@@ -548,6 +625,13 @@ public sealed class BookingService(
         };
     }
 
+    /// <summary>Siblings share a parent: the first responsible contact's email identifies them.</summary>
+    private static string ParentId(PupilWithContacts pupil)
+    {
+        var first = pupil.Contacts.FirstOrDefault(c => c.ParentalResponsibility);
+        return first?.Email?.Trim().ToLowerInvariant() ?? $"{pupil.Pupil.Upn}-{first?.Priority ?? 0}";
+    }
+
     private static IEnumerable<WeeklyTimeRange> Weekly(WeeklyTime t)
     {
         var from = LocalTime.FromTimeOnly(t.From);
@@ -558,6 +642,14 @@ public sealed class BookingService(
     }
 
     private static SlotTimes Times(Slot slot) => new(slot.Start.ToDateTimeOffset(), slot.End.ToDateTimeOffset());
+
+    private static Slot ToSlot(SlotTimes times, string timeZone)
+    {
+        var zone = DateTimeZoneProviders.Tzdb[timeZone];
+        var start = Instant.FromDateTimeOffset(times.Start);
+        var end = Instant.FromDateTimeOffset(times.End);
+        return new Slot(start, end, start.InZone(zone).LocalDateTime, end.InZone(zone).LocalDateTime);
+    }
 
     private static DateTimeOffset ToInstant(DateOnly date, string timeZone)
     {

@@ -24,7 +24,7 @@ internal static partial class Log
     [LoggerMessage(5008, LogLevel.Warning, "Plan meeting job {Job} pass failed: {ErrorType}")]
     public static partial void JobFailed(ILogger logger, string job, string errorType);
 
-    [LoggerMessage(5009, LogLevel.Warning, "Book all in the background failed: {ErrorType}")]
+    [LoggerMessage(5009, LogLevel.Warning, "Booking work in the background failed: {ErrorType}")]
     public static partial void BackgroundBookingFailed(ILogger logger, string errorType);
 
     [LoggerMessage(5010, LogLevel.Information, "Calendar set-up alert in school {SchoolId}: {Reached} of {Admins} admins reachable in Teams")]
@@ -38,4 +38,7 @@ internal static partial class Log
 
     [LoggerMessage(5013, LogLevel.Warning, "{What} in school {SchoolId} reached none of {Recipients} recipients: no personal chat with the bot")]
     public static partial void NobodyReached(ILogger logger, string what, string schoolId, int recipients);
+
+    [LoggerMessage(5014, LogLevel.Information, "Reschedule card in school {SchoolId}: {Count} times offered ({Source})")]
+    public static partial void RescheduleTimes(ILogger logger, string schoolId, int count, string source);
 }

@@ -32,6 +32,20 @@ public sealed record MeetingRow(
 
 public sealed record MeetingListCardInput(string TermId, string Heading, string Intro, IReadOnlyList<MeetingRow> Rows, string? Notice);
 
+/// <summary>Moving one booked meeting: its current time and the times it may move to.</summary>
+/// <param name="Key">The pupil's key the Move action carries back with the time (not shown).</param>
+/// <param name="Times">The times to choose from: (title, value); empty while looking or when none is free.</param>
+/// <param name="Notice">Why the times are not fresh, or that none is left; null when all is well.</param>
+public sealed record RescheduleCardInput(
+    string TermId,
+    string Key,
+    string Pupil,
+    string Detail,
+    string Current,
+    string Intro,
+    IReadOnlyList<(string Title, string Value)> Times,
+    string? Notice);
+
 /// <summary>The cards of booking the termly plan meetings.</summary>
 public static class BookingCards
 {
@@ -41,12 +55,14 @@ public static class BookingCards
     public const string ParentChoosesVerb = "booking.parentChooses";
     public const string RescheduleVerb = "meetings.reschedule";
     public const string CancelVerb = "meetings.cancel";
+    public const string RescheduleTimesVerb = "meetings.rescheduleTimes";
 
     /// <summary>Input ids the card actions send back.</summary>
     public const string SlotInput = "slot";
     public const string PupilInput = "pupil";
     public const string OfferPupilInput = "offerPupil";
     public const string ReasonInput = "reason";
+    public const string MovePupilInput = "movePupil";
 
     /// <summary>
     /// The proposal: one line per pupil, then the teacher's choices as card-level actions (change a
@@ -146,11 +162,22 @@ public static class BookingCards
             body.Add(new Container(items) { Separator = true, Spacing = Spacing.Medium, Id = $"meeting-{row.Key}" });
         }
         var actions = new List<CardAction>();
-        var times = input.Rows.SelectMany(r => r.Alternatives.Select(a => new Choice($"{r.Pupil}: {a.Title}", $"{r.Key}|{a.Value}"))).ToList();
-        if (times.Count > 0)
+        if (input.Rows.Count > 0)
         {
-            actions.Add(Choose("Reschedule", RescheduleVerb, input.TermId,
-                new ChoiceSetInput(times) { Id = SlotInput, Label = "Meeting and new time", IsRequired = true, ErrorMessage = "Choose a time.", Value = times[0].Value }));
+            // The times are found when the meeting is picked, so they are free in the calendar now.
+            actions.Add(new ShowCardAction(new AdaptiveCard
+            {
+                MsTeams = null,
+                Body =
+                [
+                    new ChoiceSetInput([.. input.Rows.Select(r => new Choice($"{r.Pupil}: {r.When}", r.Key))])
+                    {
+                        Id = MovePupilInput, Label = "Meeting to move", IsRequired = true, ErrorMessage = "Choose a meeting.", Value = input.Rows[0].Key,
+                    },
+                ],
+                Actions = [new ExecuteAction(RescheduleTimesVerb) { Title = "Find free times", Data = Data(input.TermId, null), AssociatedInputs = "auto" }],
+            })
+            { Title = "Reschedule" });
         }
         if (input.Rows.Count > 0)
         {
@@ -166,6 +193,46 @@ public static class BookingCards
             Body = body,
             Actions = actions.Count > 0 ? actions : null,
             FallbackText = "Your upcoming plan meetings.",
+        };
+    }
+
+    /// <summary>
+    /// One meeting to move: the time now, then the times it may move to (found in the teacher's
+    /// calendar when the card was asked for) and Move. While the calendar is asked, and when no time
+    /// is left, the card has no times and no Move.
+    /// </summary>
+    public static AdaptiveCard Reschedule(RescheduleCardInput input)
+    {
+        var body = new List<CardElement>
+        {
+            TextBlock.Heading("Move a plan meeting"),
+            new TextBlock(input.Pupil) { Weight = TextWeight.Bolder, Spacing = Spacing.Medium },
+            TextBlock.Subtle(input.Detail),
+            new TextBlock($"Now: {input.Current}") { Id = "current" },
+        };
+        if (input.Notice is not null)
+        {
+            body.Add(new TextBlock(input.Notice) { Color = TextColor.Attention, Id = "notice" });
+        }
+        if (input.Intro.Length > 0)
+        {
+            body.Add(new TextBlock(input.Intro) { Id = "intro" });
+        }
+        var actions = new List<CardAction>();
+        if (input.Times.Count > 0)
+        {
+            body.Add(new ChoiceSetInput([.. input.Times.Select(t => new Choice(t.Title, $"{input.Key}|{t.Value}"))])
+            {
+                Id = SlotInput, Label = "New time", Style = "expanded", IsRequired = true, ErrorMessage = "Choose a time.", Value = $"{input.Key}|{input.Times[0].Value}",
+            });
+            actions.Add(new ExecuteAction(RescheduleVerb) { Title = "Move the meeting", Style = "positive", Data = Data(input.TermId, null), AssociatedInputs = "auto" });
+        }
+        actions.Add(ImBack("my meetings"));
+        return new AdaptiveCard
+        {
+            Body = body,
+            Actions = actions,
+            FallbackText = $"Move the plan meeting about {input.Pupil}. Open Teams to choose a time.",
         };
     }
 

@@ -114,6 +114,34 @@ public static class BookingSchool
             : card;
     }
 
+    /// <summary>
+    /// Opens the reschedule card for a pupil's meeting (Reschedule, then Find free times on "my
+    /// meetings") and returns the card with the times: the invoke's card, or the card the bot put in
+    /// its place when the calendar answered after the invoke's budget.
+    /// </summary>
+    public static async Task<JsonNode> OpenRescheduleAsync(BotFactory bot, string upn)
+    {
+        var before = bot.Connector.Requests.Count;
+        var card = (await InvokeAsync(bot, BookingCards.RescheduleTimesVerb, new JsonObject { ["term"] = TermId, [BookingCards.MovePupilInput] = upn }))["value"]!;
+        return Texts(card).Any(t => t.StartsWith("Looking for free times", StringComparison.Ordinal))
+            ? (await CardUpdateAsync(bot, before))["attachments"]![0]!["content"]!
+            : card;
+    }
+
+    /// <summary>The times a reschedule card offers, as slot keys (the "slot" list's values are "{pupil}|{key}").</summary>
+    public static List<string> OfferedKeys(JsonNode card) => Find(card, "slot") is JsonObject list
+        ? [.. list["choices"]!.AsArray().Select(c => c!["value"]!.GetValue<string>().Split('|')[1])]
+        : [];
+
+    /// <summary>The element with this id, at any depth.</summary>
+    public static JsonNode? Find(JsonNode? node, string id) => node switch
+    {
+        JsonObject o when o["id"] is JsonValue v && v.TryGetValue<string>(out var s) && s == id => o,
+        JsonObject o => o.Select(p => Find(p.Value, id)).FirstOrDefault(n => n is not null),
+        JsonArray a => a.Select(n => Find(n, id)).FirstOrDefault(n => n is not null),
+        _ => null,
+    };
+
     /// <summary>The first card update (a PUT to the Connector) after request number <paramref name="before"/>.</summary>
     public static async Task<JsonNode> CardUpdateAsync(BotFactory bot, int before)
     {

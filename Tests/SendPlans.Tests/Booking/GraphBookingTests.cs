@@ -179,6 +179,46 @@ public sealed class GraphBookingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task OpenReschedule_GraphUnavailable_StoredFutureTimesOfferedWithASentence()
+    {
+        await SayAsync(_bot, "book my plan meetings");
+        await BookAllAsync(_bot);
+        var now = DateTimeOffset.UtcNow;
+        var past = new SlotTimes(now.AddDays(-1), now.AddDays(-1).AddMinutes(15));
+        var meeting = (await Meetings.UpdateAsync(School, TermId, Oliver, m => m with { Alternatives = [past, .. m.Alternatives] }, default))!;
+        var ahead = meeting.Alternatives.Concat(meeting.Offered).Where(s => s.Start > now && s.Key != meeting.Slot!.Key).Select(s => s.Key).Distinct().Order().ToList();
+        ahead.Should().NotBeEmpty();
+        _graph.FailNextRequests(1, 503);
+
+        var card = await OpenRescheduleAsync(_bot, Oliver);
+
+        Texts(card).Should().Contain(t => t.StartsWith("I could not read your calendar just now, so these are the times found earlier"));
+        OfferedKeys(card).Should().Equal(ahead, "the stored times still ahead, in time order, and not the one in the past");
+        Texts(card).Should().Contain("Move the meeting");
+    }
+
+    [Fact]
+    public async Task OpenReschedule_SlowCalendar_AnswersWhileLookingThenUpdatesCardWithFreshTimes()
+    {
+        await SayAsync(_bot, "book my plan meetings");
+        await BookAllAsync(_bot);
+        _graph.RequestLatency = TimeSpan.FromMilliseconds(700);
+        var before = _bot.Connector.Requests.Count;
+
+        var started = DateTime.UtcNow;
+        var body = await InvokeAsync(_bot, BookingCards.RescheduleTimesVerb, new JsonObject { ["term"] = TermId, [BookingCards.MovePupilInput] = Oliver });
+        var answeredIn = DateTime.UtcNow - started;
+
+        answeredIn.Should().BeLessThan(TimeSpan.FromSeconds(4));
+        Texts(body["value"]).Should().Contain(t => t.StartsWith("Looking for free times in your calendar"));
+        OfferedKeys(body["value"]!).Should().BeEmpty();
+        var update = (await CardUpdateAsync(_bot, before))["attachments"]![0]!["content"]!;
+        _bot.Connector.Requests.Skip(before).Single(r => r.Method == "PUT").Path.Should().EndWith("/activities/activity-1");
+        Texts(update).Should().Contain(t => t.StartsWith("These times are free in your calendar now"));
+        OfferedKeys(update).Should().NotBeEmpty();
+    }
+
+    [Fact]
     public async Task Reminders_GraphProvider_SentWithSendMailFromTheSchoolMailbox()
     {
         await SayAsync(_bot, "book my plan meetings");
