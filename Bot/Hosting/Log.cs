@@ -19,4 +19,7 @@ internal static partial class Log
 
     [LoggerMessage(2006, LogLevel.Warning, "Authentication is OFF (dev mode): no Bot:AppId and the host listens on loopback only")]
     public static partial void DevMode(ILogger logger);
+
+    [LoggerMessage(2007, LogLevel.Warning, "The late answer of a {InvokeName} invoke could not be queued ({Error})")]
+    public static partial void LateAnswerLost(ILogger logger, string invokeName, string error);
 }

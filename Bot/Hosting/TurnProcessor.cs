@@ -1,16 +1,21 @@
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using SendPlans.Infrastructure.BotFramework;
+using SendPlans.Infrastructure.BotFramework.Proactive;
 
 namespace SendPlans.Bot.Hosting;
 
 /// <summary>
 /// Runs one turn through the router in a scope of its own. An invoke that takes longer than
 /// the budget is answered at once and finishes in the background, since Teams gives up on
-/// an invoke after about five seconds.
+/// an invoke after about five seconds. What the turn answers in the end still reaches the
+/// user, through the persisted outbox: a card replaces the card they pressed, a message or an
+/// error is posted in the conversation, so "I'll update this card" is true.
 /// </summary>
 public sealed class TurnProcessor(
     ActivityRouter router,
     IConnectorClient connector,
+    ProactiveOutbox outbox,
     IServiceScopeFactory scopes,
     IHostApplicationLifetime lifetime,
     IOptions<BotOptions> options,
@@ -34,7 +39,62 @@ public sealed class TurnProcessor(
             return await work ?? InvokeResponse.Ok();
         }
         Log.InvokeContinuesInBackground(logger, activity.Name ?? "");
+        _ = DeliverLateAsync(activity, work);
         return InvokeResponse.Message(StillWorkingMessage);
+    }
+
+    /// <summary>Queues the late answer of an invoke that ran over budget; keyed by the activity, so it goes once.</summary>
+    private async Task DeliverLateAsync(Activity invoke, Task<InvokeResponse?> work)
+    {
+        InvokeResponseBody? body;
+        try
+        {
+            body = (await work)?.Body;
+        }
+        catch (OperationCanceledException)
+        {
+            return; // the host is stopping; the turn did not finish
+        }
+        if (body?.Value is null || invoke.ServiceUrl is not { Length: > 0 } serviceUrl || invoke.Conversation?.Id is not { Length: > 0 } conversationId)
+        {
+            return;
+        }
+        var reply = Activity.CreateMessage();
+        string? replaces = null;
+        switch (body.Type)
+        {
+            case InvokeResponse.CardType when invoke.ReplyToId is { Length: > 0 } cardMessage:
+                reply.Attachments = [Attachment.AdaptiveCard(body.Value.DeepClone())];
+                replaces = cardMessage;
+                break;
+            case InvokeResponse.MessageType when body.Value is JsonValue text:
+                reply.Text = text.ToString();
+                break;
+            case InvokeResponse.ErrorType when body.Value["message"] is JsonValue message:
+                reply.Text = message.ToString();
+                break;
+            default:
+                return;
+        }
+        reply.Conversation = invoke.Conversation;
+        reply.From = invoke.Recipient;
+        reply.Recipient = invoke.From;
+        reply.ReplyToId = replaces is null ? invoke.ReplyToId : null;
+        try
+        {
+            await outbox.EnqueueAsync(new OutboxMessage
+            {
+                Key = $"late-invoke|{conversationId}|{invoke.Id}",
+                ServiceUrl = serviceUrl,
+                ConversationId = conversationId,
+                UpdateActivityId = replaces,
+                Activity = reply,
+            }, lifetime.ApplicationStopping);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException)
+        {
+            Log.LateAnswerLost(logger, invoke.Name ?? "", e.GetType().Name);
+        }
     }
 
     private async Task<InvokeResponse?> RunAsync(Activity activity, CancellationToken cancellationToken)

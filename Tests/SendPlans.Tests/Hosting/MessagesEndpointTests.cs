@@ -14,6 +14,7 @@ public sealed class MessagesEndpointTests : IAsyncLifetime
 {
     private static readonly TaskCompletionSource SlowHandlerFinished = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private static readonly TaskCompletionSource ReleaseSlowHandler = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static readonly TaskCompletionSource ReleaseSlowCard = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private BotFactory _bot = null!;
 
     public async Task InitializeAsync() => _bot = await BotFactory.StartAsync(
@@ -32,7 +33,17 @@ public sealed class MessagesEndpointTests : IAsyncLifetime
                 await ReleaseSlowHandler.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
                 await context.SendActivityAsync("done in the background", ct);
                 SlowHandlerFinished.TrySetResult();
-                return InvokeResponse.Message("too late to be seen");
+                return InvokeResponse.Message("the late answer");
+            })
+            .OnAdaptiveCardAction("slow-card", async (_, _, ct) =>
+            {
+                await ReleaseSlowCard.Task.WaitAsync(TimeSpan.FromSeconds(30), ct);
+                return InvokeResponse.Card(new JsonObject
+                {
+                    ["type"] = "AdaptiveCard",
+                    ["version"] = "1.5",
+                    ["body"] = new JsonArray(new JsonObject { ["type"] = "TextBlock", ["text"] = "finished late" }),
+                });
             })));
 
     public async Task DisposeAsync() => await _bot.DisposeAsync();
@@ -122,6 +133,37 @@ public sealed class MessagesEndpointTests : IAsyncLifetime
         body["value"]!.GetValue<string>().Should().Be(TurnProcessor.StillWorkingMessage);
         await SlowHandlerFinished.Task.WaitAsync(TimeSpan.FromSeconds(10));
         _bot.Connector.SentActivities.Should().Contain(a => a["text"]!.GetValue<string>() == "done in the background");
+        // The handler's own answer is not lost either: it comes through the outbox as a message.
+        (await WaitUntilAsync(() => _bot.Connector.SentActivities.Any(a => a["text"]?.GetValue<string>() == "the late answer")))
+            .Should().BeTrue("the invoke's late answer is posted in the conversation");
+    }
+
+    [Fact]
+    public async Task Invoke_CardAnswerSlowerThanBudget_PressedCardReplacedThroughTheOutbox()
+    {
+        var invoke = Invoke("slow-card", []);
+        invoke["replyToId"] = "card-message-7";
+
+        var response = await _bot.PostActivityAsync(invoke);
+        ReleaseSlowCard.SetResult();
+
+        JsonNode.Parse(await response.Content.ReadAsStringAsync())!["value"]!.GetValue<string>().Should().Be(TurnProcessor.StillWorkingMessage);
+        (await WaitUntilAsync(() => _bot.Connector.Requests.Any(r => r.Method == "PUT" && r.Path.EndsWith("/activities/card-message-7", StringComparison.Ordinal))))
+            .Should().BeTrue("the card the user pressed is replaced by the late answer");
+        var update = _bot.Connector.Requests.Single(r => r.Method == "PUT" && r.Path.EndsWith("/activities/card-message-7", StringComparison.Ordinal));
+        update.Body!["attachments"]![0]!["content"]!["body"]![0]!["text"]!.GetValue<string>().Should().Be("finished late");
+    }
+
+    /// <summary>Runs outbox passes (the fixture's dispatcher does not run by itself) until the condition holds or 10 s pass.</summary>
+    private async Task<bool> WaitUntilAsync(Func<bool> condition)
+    {
+        var dispatcher = _bot.Services.GetRequiredService<Infrastructure.BotFramework.Proactive.OutboxDispatcher>();
+        for (var i = 0; i < 100 && !condition(); i++)
+        {
+            await dispatcher.DispatchOnceAsync(default);
+            await Task.Delay(100);
+        }
+        return condition();
     }
 
     [Fact]
