@@ -38,4 +38,7 @@ internal static partial class Log
 
     [LoggerMessage(5013, LogLevel.Warning, "{What} in school {SchoolId} reached none of {Recipients} recipients: no personal chat with the bot")]
     public static partial void NobodyReached(ILogger logger, string what, string schoolId, int recipients);
+
+    [LoggerMessage(5014, LogLevel.Warning, "Plan meeting job {Job} in school {SchoolId}: {Unreached} of {Recipients} recipients have no personal chat with the bot")]
+    public static partial void JobUnreached(ILogger logger, string job, string schoolId, int unreached, int recipients);
 }
