@@ -29,10 +29,14 @@ public sealed class AttendanceHandlers(
         {
             return InvokeResponse.Error(403, "NotAllowed", "Only SLT of the pupil's school moderate plans.");
         }
-        var (item, refusal) = await moderation.DecideAsync(member, termId, upn, outcome, action.GetString("comment"), cancellationToken);
+        var (item, refusal, notice) = await moderation.DecideAsync(member, termId, upn, outcome, action.GetString("comment"), cancellationToken);
         if (item is null)
         {
             return InvokeResponse.Message(refusal ?? "Nothing changed.");
+        }
+        if (notice is not null)
+        {
+            await context.SendActivityAsync(notice, cancellationToken);
         }
         var reader = RosterReader.For(member, "moderation");
         var pupil = await roster.GetPupilAsync(reader, member.SchoolId, upn, cancellationToken);

@@ -32,4 +32,10 @@ internal static partial class Log
 
     [LoggerMessage(7010, LogLevel.Warning, "{What} in school {SchoolId} reached none of {Recipients} recipients: no personal chat with the bot")]
     public static partial void NobodyReached(ILogger logger, string what, string schoolId, int recipients);
+
+    [LoggerMessage(7011, LogLevel.Warning, "Moderation sample in school {SchoolId}: {Unreached} of {Reviewers} SLT members have no personal chat with the bot")]
+    public static partial void ModerationUnreached(ILogger logger, string schoolId, int unreached, int reviewers);
+
+    [LoggerMessage(7012, LogLevel.Warning, "Weekly digest in school {SchoolId}: {Unreached} of {Recipients} SLT members have no personal chat with the bot")]
+    public static partial void DigestUnreached(ILogger logger, string schoolId, int unreached, int recipients);
 }

@@ -41,7 +41,8 @@ public sealed class ModerationService(
     StaffDirectory staff,
     StaffChats chats,
     IOptions<AttendanceOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<ModerationService> logger)
 {
     public const string Table = "Moderation";
     private static readonly RosterReader Reader = RosterReader.System("moderation");
@@ -60,9 +61,16 @@ public sealed class ModerationService(
                 continue;
             }
             var table = await storage.GetTableAsync(Table, cancellationToken);
-            if ((await table.GetEntityIfExistsAsync<TableEntity>(StartedPartition(school.SchoolId), term.Id, cancellationToken: cancellationToken)).HasValue)
+            var started = await table.GetEntityIfExistsAsync<TableEntity>(StartedPartition(school.SchoolId), term.Id, cancellationToken: cancellationToken);
+            if (started.HasValue)
             {
-                continue; // this term's sample went out; reading every plan again each sweep would only fill the plan audit
+                // This term's sample went out; reading every plan again each sweep would only fill the plan audit.
+                // Only SLT members it could not reach are looked at, and sent it once they have a chat with the bot.
+                if (started.Value!.GetString("Waiting") is { Length: > 0 })
+                {
+                    sent += await SendToLateReviewersAsync(table, started.Value, cancellationToken);
+                }
+                continue;
             }
             // The statuses alone pick the sample; only the sampled plans are read (and audited), once.
             var agreed = (await roster.GetPlanStatusesAsync(Reader, school.SchoolId, term.Id, cancellationToken))
@@ -74,6 +82,7 @@ public sealed class ModerationService(
             var pupils = (await roster.GetPupilsAsync(Reader, school.SchoolId, includeArchived: false, cancellationToken)).ToDictionary(p => p.Upn);
             var sample = ModerationSample.Pick([.. agreed.Where(pupils.ContainsKey).Select(u => (u, pupils[u].ClassName))], options.Value.ModerationPercent, $"{school.SchoolId}|{term.Id}");
             var reviewers = (await staff.ForSchoolAsync(school.SchoolId, cancellationToken)).Where(s => s.Is(StaffRole.SLT)).ToList();
+            var unreached = new Dictionary<string, StaffMember>(StringComparer.Ordinal);
             foreach (var (upn, className) in sample)
             {
                 await table.AddIfAbsentAsync(ToEntity(new ModerationItem(school.SchoolId, term.Id, upn, className, ModerationOutcome.Pending, null, null, null)), cancellationToken);
@@ -84,28 +93,116 @@ public sealed class ModerationService(
                 var card = Card(pupils[upn], term.Id, plan, null).ToJsonNode();
                 foreach (var reviewer in reviewers)
                 {
-                    if (await chats.SendAsync(school.SchoolId, reviewer.EntraObjectId, $"moderation|{school.SchoolId}|{term.Id}|{upn}|{reviewer.EntraObjectId}", card, null, cancellationToken))
+                    switch (await chats.DeliverAsync(school.SchoolId, reviewer.EntraObjectId, $"moderation|{school.SchoolId}|{term.Id}|{upn}|{reviewer.EntraObjectId}", card, null, cancellationToken))
+                    {
+                        case StaffReach.Queued:
+                            sent++;
+                            break;
+                        case StaffReach.NoChat:
+                            unreached[reviewer.EntraObjectId] = reviewer;
+                            break;
+                    }
+                }
+            }
+            if (reviewers.Count == 0 || unreached.Count > 0)
+            {
+                await ReportUnreachedAsync(school.SchoolId, term.Id, sample.Count, reviewers.Count, [.. unreached.Values], cancellationToken);
+            }
+            // Marked only after every card is queued: a pass that fails part way runs again (the outbox keys keep it to once).
+            await table.AddIfAbsentAsync(new TableEntity(StartedPartition(school.SchoolId), term.Id)
+            {
+                ["StartedAt"] = time.GetUtcNow(),
+                ["Sampled"] = sample.Count,
+                ["Waiting"] = string.Join(';', unreached.Keys),
+            }, cancellationToken);
+        }
+        return sent;
+    }
+
+    /// <summary>Sends the sampled plans to the SLT members who had no chat when the sample went out and have one now.</summary>
+    private async Task<int> SendToLateReviewersAsync(TableClient table, TableEntity started, CancellationToken cancellationToken)
+    {
+        var schoolId = started.PartitionKey[..^"|started".Length];
+        var (ready, waiting) = (new List<StaffMember>(), new List<string>());
+        foreach (var id in started.GetString("Waiting")!.Split(';', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (await staff.FindByEntraIdAsync(id, cancellationToken) is not { } member || member.SchoolId != schoolId || !member.Is(StaffRole.SLT))
+            {
+                continue; // no longer SLT here: nothing to send
+            }
+            if (await chats.FindAsync(schoolId, id, cancellationToken) is null)
+            {
+                waiting.Add(id);
+            }
+            else
+            {
+                ready.Add(member);
+            }
+        }
+        var sent = 0;
+        if (ready.Count > 0)
+        {
+            var pupils = (await roster.GetPupilsAsync(Reader, schoolId, includeArchived: false, cancellationToken)).ToDictionary(p => p.Upn);
+            foreach (var item in await ForTermAsync(schoolId, started.RowKey, cancellationToken))
+            {
+                if (!pupils.TryGetValue(item.Upn, out var pupil) || await roster.GetPlanAsync(Reader, schoolId, item.TermId, item.Upn, cancellationToken) is not { } plan)
+                {
+                    continue;
+                }
+                var card = Card(pupil, item.TermId, plan, item.Outcome).ToJsonNode();
+                foreach (var reviewer in ready)
+                {
+                    if (await chats.DeliverAsync(schoolId, reviewer.EntraObjectId, $"moderation|{schoolId}|{item.TermId}|{item.Upn}|{reviewer.EntraObjectId}", card, null, cancellationToken) == StaffReach.Queued)
                     {
                         sent++;
                     }
                 }
             }
-            // Marked only after every card is queued: a pass that fails part way runs again (the outbox keys keep it to once).
-            await table.AddIfAbsentAsync(new TableEntity(StartedPartition(school.SchoolId), term.Id) { ["StartedAt"] = time.GetUtcNow(), ["Sampled"] = sample.Count }, cancellationToken);
+        }
+        started["Waiting"] = string.Join(';', waiting);
+        try
+        {
+            await table.UpdateEntityAsync(started, started.ETag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status == 412)
+        {
+            // Another instance did the same pass; the outbox keys kept the cards to once.
         }
         return sent;
     }
 
-    /// <summary>Records an SLT member's outcome (the first one stands); a comment goes to the teachers of the pupil's class.</summary>
-    public async Task<(ModerationItem? Item, string? Refusal)> DecideAsync(StaffMember reviewer, string termId, string upn, ModerationOutcome outcome, string? comment, CancellationToken cancellationToken)
+    /// <summary>
+    /// SLT members who could not be sent the sample (no chat with the bot), or no SLT on the staff
+    /// list: logged, and the admins are told once per term, since they look after who has the bot.
+    /// </summary>
+    private async Task ReportUnreachedAsync(string schoolId, string termId, int sampled, int reviewers, IReadOnlyList<StaffMember> unreached, CancellationToken cancellationToken)
+    {
+        Log.ModerationUnreached(logger, schoolId, unreached.Count, reviewers);
+        var plans = sampled == 1 ? "The plan sampled" : $"The {sampled} plans sampled";
+        var text = reviewers == 0
+            ? $"{plans} for moderation this term went to nobody: nobody on the staff list is SLT. Add the senior leaders who moderate plans to the staff list."
+            : $"{plans} for moderation this term could not be sent to {StaffChats.Names([.. unreached.Select(m => m.DisplayName)])} (SLT): the bot has no chat with them in Teams yet. " +
+              "Ask them to open the bot in Teams once; the term dashboard lists who the bot cannot reach.";
+        var (admins, told) = await chats.TellAdminsAsync(schoolId, $"moderation-unreached|{schoolId}|{termId}", text, cancellationToken);
+        if (told == 0)
+        {
+            Log.NobodyReached(logger, "Moderation set-up notice", schoolId, admins);
+        }
+    }
+
+    /// <summary>
+    /// Records an SLT member's outcome (the first one stands); a comment goes to the teachers of the
+    /// pupil's class. <c>Notice</c>: what to tell the reviewer when no teacher could be given the comment.
+    /// </summary>
+    public async Task<(ModerationItem? Item, string? Refusal, string? Notice)> DecideAsync(StaffMember reviewer, string termId, string upn, ModerationOutcome outcome, string? comment, CancellationToken cancellationToken)
     {
         if (!reviewer.Is(StaffRole.SLT))
         {
-            return (null, "Only SLT moderate plans.");
+            return (null, "Only SLT moderate plans.", null);
         }
         if (outcome == ModerationOutcome.NeedsChanges && string.IsNullOrWhiteSpace(comment))
         {
-            return (null, "Write a comment for the teacher: what should change?");
+            return (null, "Write a comment for the teacher: what should change?", null);
         }
         var table = await storage.GetTableAsync(Table, cancellationToken);
         string? refusal = null;
@@ -121,23 +218,39 @@ public sealed class ModerationService(
         }, null, cancellationToken);
         if (row is null)
         {
-            return (null, "This plan is not in the moderation sample.");
+            return (null, "This plan is not in the moderation sample.", null);
         }
         if (refusal is not null)
         {
-            return (null, refusal);
+            return (null, refusal, null);
         }
         var item = From(row);
+        string? notice = null;
         if (outcome == ModerationOutcome.NeedsChanges)
         {
             var pupil = await roster.GetPupilAsync(Reader, item.SchoolId, upn, cancellationToken);
-            foreach (var teacher in (await staff.ForSchoolAsync(item.SchoolId, cancellationToken)).Where(s => s.Classes.Contains(item.ClassName, StringComparer.OrdinalIgnoreCase)))
+            var teachers = (await staff.ForSchoolAsync(item.SchoolId, cancellationToken)).Where(s => s.Classes.Contains(item.ClassName, StringComparer.OrdinalIgnoreCase)).ToList();
+            var unreached = new List<string>();
+            foreach (var teacher in teachers)
             {
-                await chats.SendAsync(item.SchoolId, teacher.EntraObjectId, $"moderation-comment|{item.SchoolId}|{termId}|{upn}|{teacher.EntraObjectId}", null,
-                    $"{reviewer.DisplayName} moderated {pupil?.LegalForename ?? "a pupil"}'s plan and asks for changes: {item.Comment}", cancellationToken);
+                if (await chats.DeliverAsync(item.SchoolId, teacher.EntraObjectId, $"moderation-comment|{item.SchoolId}|{termId}|{upn}|{teacher.EntraObjectId}", null,
+                    $"{reviewer.DisplayName} moderated {pupil?.LegalForename ?? "a pupil"}'s plan and asks for changes: {item.Comment}", cancellationToken) == StaffReach.NoChat)
+                {
+                    unreached.Add(teacher.DisplayName);
+                }
             }
+            if (unreached.Count == teachers.Count)
+            {
+                Log.NobodyReached(logger, "Moderation comment", item.SchoolId, teachers.Count);
+            }
+            // Said to the reviewer in the same turn: they wrote the comment and can pass it on.
+            notice = teachers.Count == 0
+                ? $"No teacher of class {item.ClassName} is on the staff list, so nobody has been sent your comment. Please pass it on to whoever teaches the class."
+                : unreached.Count > 0
+                    ? $"I could not send your comment to {StaffChats.Names(unreached)} (the bot has no chat with them in Teams yet). Please pass it on, and ask them to open the bot in Teams once."
+                    : null;
         }
-        return (item, null);
+        return (item, null, notice);
     }
 
     public async Task<IReadOnlyList<ModerationItem>> ForTermAsync(string schoolId, string termId, CancellationToken cancellationToken)

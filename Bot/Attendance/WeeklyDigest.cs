@@ -24,7 +24,8 @@ public sealed class WeeklyDigest(
     FollowUpStore items,
     IParentResponses responses,
     IOptions<AttendanceOptions> options,
-    TimeProvider time)
+    TimeProvider time,
+    ILogger<WeeklyDigest> logger)
 {
     private static readonly RosterReader Reader = RosterReader.System("weekly digest");
 
@@ -74,11 +75,30 @@ public sealed class WeeklyDigest(
                 }
             }
             var whole = AttendanceCards.WeeklyDigest(For($"{school.Name}: plan meetings this week", pupils.ContainsKey)).ToJsonNode();
-            foreach (var slt in (await staff.ForSchoolAsync(school.SchoolId, cancellationToken)).Where(s => s.Is(StaffRole.SLT)))
+            var slts = (await staff.ForSchoolAsync(school.SchoolId, cancellationToken)).Where(s => s.Is(StaffRole.SLT)).ToList();
+            var unreached = new List<string>();
+            foreach (var slt in slts)
             {
-                if (await chats.SendAsync(school.SchoolId, slt.EntraObjectId, $"digest|{school.SchoolId}|slt|{slt.EntraObjectId}|{week}", whole, null, cancellationToken))
+                switch (await chats.DeliverAsync(school.SchoolId, slt.EntraObjectId, $"digest|{school.SchoolId}|slt|{slt.EntraObjectId}|{week}", whole, null, cancellationToken))
                 {
-                    sent++;
+                    case StaffReach.Queued:
+                        sent++;
+                        break;
+                    case StaffReach.NoChat:
+                        unreached.Add(slt.DisplayName);
+                        break;
+                }
+            }
+            if (unreached.Count > 0)
+            {
+                // The admins look after who has the bot: told once a week, by name, what to do.
+                Log.DigestUnreached(logger, school.SchoolId, unreached.Count, slts.Count);
+                var text = $"This week's plan meetings digest could not be sent to {StaffChats.Names(unreached)} (SLT): the bot has no chat with them in Teams yet. " +
+                    "Ask them to open the bot in Teams once and they will get next week's; the term dashboard lists who the bot cannot reach.";
+                var (admins, told) = await chats.TellAdminsAsync(school.SchoolId, $"digest-unreached|{school.SchoolId}|{week}", text, cancellationToken);
+                if (told == 0)
+                {
+                    Log.NobodyReached(logger, "Digest set-up notice", school.SchoolId, admins);
                 }
             }
         }

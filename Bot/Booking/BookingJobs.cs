@@ -53,6 +53,17 @@ public abstract class BookingJob(TableLeases leases, TableStorage storage, IOpti
     protected DateTime LocalNow(SchoolSettings settings) => BookingText.Local(Time.GetUtcNow(), settings.TimeZone);
 
     protected void Sent(int count) => Log.JobSent(logger, LeaseName, count);
+
+    /// <summary>Logs, per school, how many of a pass's recipients have no chat with the bot (counted, not named: the dashboard names them).</summary>
+    protected void Unreached(string schoolId, int unreached, int recipients)
+    {
+        if (unreached > 0)
+        {
+            Log.JobUnreached(logger, LeaseName, schoolId, unreached, recipients);
+        }
+    }
+
+    protected void NobodyReached(string what, string schoolId, int recipients) => Log.NobodyReached(logger, what, schoolId, recipients);
 }
 
 /// <summary>
@@ -92,32 +103,46 @@ public sealed class DeadlineWatchJob(
         }
         var staff = await StaffAsync(school.SchoolId, cancellationToken);
         var deadline = BookingText.Date(term.Deadline);
+        var (recipients, unreached) = (0, new List<string>());
         foreach (var teacher in staff.Where(s => s.Is(StaffRole.Teacher) && s.Classes.Count > 0))
         {
             var theirs = unbooked.Where(p => teacher.Classes.Contains(p.ClassName, StringComparer.OrdinalIgnoreCase)).ToList();
-            if (theirs.Count > 0 && await SendAsync(school.SchoolId, term.Id, teacher.EntraObjectId, theirs,
-                $"The deadline for this term's plan meetings is {deadline}. These pupils have no meeting booked yet.", "book my plan meetings", cancellationToken))
+            if (theirs.Count == 0)
             {
-                sent++;
+                continue;
+            }
+            recipients++;
+            var reach = await SendAsync(school.SchoolId, term.Id, teacher.EntraObjectId, theirs,
+                $"The deadline for this term's plan meetings is {deadline}. These pupils have no meeting booked yet.", "book my plan meetings", cancellationToken);
+            sent += reach == StaffReach.Queued ? 1 : 0;
+            if (reach == StaffReach.NoChat)
+            {
+                unreached.Add(teacher.DisplayName);
             }
         }
+        // The SENCo chases the deadline, so their list names the teachers who could not be sent theirs.
+        var notReached = unreached.Count == 0 ? "" : $" The bot cannot reach {StaffChats.Names(unreached)} in Teams yet, so they were not sent their own list: please tell them.";
         foreach (var senco in staff.Where(s => s.Is(StaffRole.SENCo)))
         {
-            if (await SendAsync(school.SchoolId, term.Id, senco.EntraObjectId, unbooked,
-                $"The deadline for this term's plan meetings is {deadline}. {unbooked.Count} {(unbooked.Count == 1 ? "pupil has" : "pupils have")} no meeting booked yet.", null, cancellationToken))
+            recipients++;
+            var reach = await SendAsync(school.SchoolId, term.Id, senco.EntraObjectId, unbooked,
+                $"The deadline for this term's plan meetings is {deadline}. {unbooked.Count} {(unbooked.Count == 1 ? "pupil has" : "pupils have")} no meeting booked yet.{notReached}", null, cancellationToken);
+            sent += reach == StaffReach.Queued ? 1 : 0;
+            if (reach == StaffReach.NoChat)
             {
-                sent++;
+                unreached.Add(senco.DisplayName);
             }
         }
+        Unreached(school.SchoolId, unreached.Count, recipients);
         return sent;
     }
 
-    private Task<bool> SendAsync(string schoolId, string termId, string recipient, IReadOnlyList<Pupil> pupils, string intro, string? command, CancellationToken cancellationToken)
+    private Task<StaffReach> SendAsync(string schoolId, string termId, string recipient, IReadOnlyList<Pupil> pupils, string intro, string? command, CancellationToken cancellationToken)
     {
         var list = TableKeys.Hash(string.Join(',', pupils.Select(p => p.Upn).Order(StringComparer.Ordinal)));
         var card = BookingCards.MeetingList(new MeetingListCardInput(termId, "Plan meetings still to book", intro,
             [.. pupils.Select(p => new MeetingRow(p.Upn, "", BookingText.PupilName(p), $"Class {p.ClassName} · not booked", null, null, []))], null), command);
-        return chats.SendAsync(schoolId, recipient, $"deadline|{schoolId}|{termId}|{recipient}|{list}", card.ToJsonNode(), null, cancellationToken);
+        return chats.DeliverAsync(schoolId, recipient, $"deadline|{schoolId}|{termId}|{recipient}|{list}", card.ToJsonNode(), null, cancellationToken);
     }
 }
 
@@ -145,6 +170,7 @@ public sealed class MorningListJob(
         {
             return 0;
         }
+        var (teachers, unreached) = (0, 0);
         var todays = (await meetings.ForTermAsync(school.SchoolId, term.Id, cancellationToken))
             .Where(m => m.EventId is not null && m.Status != MeetingStatus.Cancelled && m.Slot is not null
                 && DateOnly.FromDateTime(BookingText.Local(m.Slot.Start, m.TimeZone)) == today)
@@ -169,11 +195,18 @@ public sealed class MorningListJob(
             var card = BookingCards.MeetingList(new MeetingListCardInput(term.Id, "Today's plan meetings",
                 $"You have {rows.Count} plan {(rows.Count == 1 ? "meeting" : "meetings")} today, {BookingText.Date(today)}.", rows, null), "my meetings");
             var key = $"morning|{school.SchoolId}|{today:yyyy-MM-dd}|{teacher.Key}";
-            if (await chats.SendAsync(school.SchoolId, teacher.Key, key, card.ToJsonNode(), null, cancellationToken))
+            teachers++;
+            switch (await chats.DeliverAsync(school.SchoolId, teacher.Key, key, card.ToJsonNode(), null, cancellationToken))
             {
-                sent++;
+                case StaffReach.Queued:
+                    sent++;
+                    break;
+                case StaffReach.NoChat:
+                    unreached++; // their meetings are in their calendar; the dashboard names them
+                    break;
             }
         }
+        Unreached(school.SchoolId, unreached, teachers);
         return sent;
     }
 }
@@ -267,13 +300,30 @@ public sealed class ParentRemindersJob(
             if (flagged)
             {
                 var phone = contacts.Where(c => c.ParentalResponsibility).Select(c => c.Mobile).FirstOrDefault(m => m is not null);
-                await chats.SendAsync(meeting.SchoolId, meeting.TeacherId, $"no-email|{meeting.TransactionId}", null,
+                await FlagNoEmailAsync(meeting,
                     $"The parent of {BookingText.PupilName(pupil)} has no email address, so I cannot remind them of the plan meeting on {BookingText.Long(meeting.Slot!, meeting.TimeZone)}. " +
                     (phone is null ? "Please send a letter home." : $"Please phone them ({phone}) or send a letter home."), cancellationToken);
                 sent++;
             }
         }
         return sent;
+    }
+
+    /// <summary>The teacher is asked to phone or write; one who cannot be reached in Teams leaves it to the SENCo, told who and why.</summary>
+    private async Task FlagNoEmailAsync(MeetingRecord meeting, string text, CancellationToken cancellationToken)
+    {
+        if (await chats.DeliverAsync(meeting.SchoolId, meeting.TeacherId, $"no-email|{meeting.TransactionId}", null, text, cancellationToken) != StaffReach.NoChat)
+        {
+            return;
+        }
+        var teacher = (await StaffAsync(meeting.SchoolId, cancellationToken)).FirstOrDefault(s => string.Equals(s.EntraObjectId, meeting.TeacherId, StringComparison.OrdinalIgnoreCase));
+        var (sencos, told) = await chats.TellAsync(meeting.SchoolId, StaffRole.SENCo, $"no-email|{meeting.TransactionId}|senco",
+            $"{teacher?.DisplayName ?? "The pupil's teacher"} cannot be reached by the bot in Teams, so I am telling you instead. {text}", cancellationToken);
+        Unreached(meeting.SchoolId, 1, 1);
+        if (told == 0)
+        {
+            NobodyReached("No-email flag", meeting.SchoolId, 1 + sencos);
+        }
     }
 
     private static string LeadKey(TimeSpan lead) => lead.ToString("c", System.Globalization.CultureInfo.InvariantCulture);

@@ -41,4 +41,7 @@ internal static partial class Log
 
     [LoggerMessage(5014, LogLevel.Information, "Reschedule card in school {SchoolId}: {Count} times offered ({Source})")]
     public static partial void RescheduleTimes(ILogger logger, string schoolId, int count, string source);
+
+    [LoggerMessage(5015, LogLevel.Warning, "Plan meeting job {Job} in school {SchoolId}: {Unreached} of {Recipients} recipients have no personal chat with the bot")]
+    public static partial void JobUnreached(ILogger logger, string job, string schoolId, int unreached, int recipients);
 }

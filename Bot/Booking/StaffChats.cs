@@ -151,6 +151,53 @@ public sealed class StaffChats(
         return (await outbox.FindAsync(key, cancellationToken))?.Status == OutboxStatus.Failed ? StaffReach.Undeliverable : StaffReach.QueuedBefore;
     }
 
+    /// <summary>
+    /// The school's staff that no message can reach (no saved personal chat and no personal
+    /// install of the bot): what <see cref="DeliverAsync"/> would call <see cref="StaffReach.NoChat"/>.
+    /// One partition read, then an install lookup only for those without a saved chat.
+    /// </summary>
+    public async Task<IReadOnlyList<StaffMember>> UnreachableAsync(string schoolId, CancellationToken cancellationToken)
+    {
+        var table = await storage.GetTableAsync(Table, cancellationToken);
+        var saved = (await table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {schoolId}"), ["RowKey"], cancellationToken))
+            .Select(e => e.RowKey).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var unreachable = new List<StaffMember>();
+        foreach (var member in await staff.ForSchoolAsync(schoolId, cancellationToken))
+        {
+            if (!saved.Contains(member.EntraObjectId) && await installs.FindPersonalAsync(member.EntraObjectId, cancellationToken) is null)
+            {
+                unreachable.Add(member);
+            }
+        }
+        return unreachable;
+    }
+
+    /// <summary>
+    /// Tells the school's admins (who look after the bot's set-up) a sentence about staff a message
+    /// could not reach, once per <paramref name="key"/>. Returns how many admins there are and how many it reached.
+    /// </summary>
+    public Task<(int Recipients, int Reached)> TellAdminsAsync(string schoolId, string key, string text, CancellationToken cancellationToken) =>
+        TellAsync(schoolId, StaffRole.Admin, key, text, cancellationToken);
+
+    /// <summary>Tells everyone with <paramref name="role"/> in the school, once per <paramref name="key"/>; how many there are and how many it reached.</summary>
+    public async Task<(int Recipients, int Reached)> TellAsync(string schoolId, StaffRole role, string key, string text, CancellationToken cancellationToken)
+    {
+        var (recipients, reached) = (0, 0);
+        foreach (var member in (await staff.ForSchoolAsync(schoolId, cancellationToken)).Where(s => s.Is(role)))
+        {
+            recipients++;
+            if (await DeliverAsync(schoolId, member.EntraObjectId, $"{key}|{member.EntraObjectId}", null, text, cancellationToken) != StaffReach.NoChat)
+            {
+                reached++;
+            }
+        }
+        return (recipients, reached);
+    }
+
+    /// <summary>"Ann Lee", "Ann Lee and Bo Cole", "Ann Lee, Bo Cole and Cy Dee".</summary>
+    public static string Names(IReadOnlyList<string> names) =>
+        names.Count <= 1 ? string.Concat(names) : $"{string.Join(", ", names.Take(names.Count - 1))} and {names[^1]}";
+
     private static OutboxMessage Message(ConversationReference reference, string key, JsonNode? card, string? text)
     {
         var activity = Activity.CreateMessage(text);

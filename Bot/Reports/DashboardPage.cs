@@ -52,7 +52,7 @@ public static class DashboardPage
         {
             html.Append("<li><b>").Append(value).Append("</b>").Append(label).Append("</li>");
         }
-        html.Append("</ul>");
+        html.Append("</ul>").Append(Unreachable(f));
 
         html.Append("<h2>Meetings by year group</h2><p class=\"legend\">");
         html.AppendJoin(" · ", Series.Select(s => $"<svg width=\"10\" height=\"10\" aria-hidden=\"true\"><rect width=\"10\" height=\"10\" fill=\"{s.Colour}\"/></svg> {s.Name}"));
@@ -121,6 +121,24 @@ public static class DashboardPage
             }
         }
         return html.Append("</nav>").ToString();
+    }
+
+    /// <summary>The one line that says who the bot's messages (deadline lists, digests, moderation) cannot reach, and what to do.</summary>
+    public static string? UnreachableLine(int count) => count == 0 ? null
+        : $"{count} {(count == 1 ? "member of staff cannot" : "staff cannot")} be reached by the bot: ask {(count == 1 ? "them" : "each of them")} to open the bot in Teams once. Until then, messages meant for them (deadline lists, today's meetings, the weekly digest, moderation) reach nobody.";
+
+    private static string Unreachable(TermDashboardFigures f)
+    {
+        if (UnreachableLine(f.Unreachable.Count) is not { } line)
+        {
+            return "";
+        }
+        var html = new StringBuilder("<p class=\"legend\" id=\"unreachable\">").Append(HtmlEncode(line)).Append("</p><ul id=\"unreachable-staff\">");
+        foreach (var member in f.Unreachable)
+        {
+            html.Append("<li>").Append(HtmlEncode(member.Name)).Append(" (").Append(HtmlEncode(member.Roles)).Append(")</li>");
+        }
+        return html.Append("</ul>").ToString();
     }
 
     private static string Moderation(TermDashboardFigures f)

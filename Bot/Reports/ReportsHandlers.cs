@@ -40,6 +40,7 @@ public sealed class ReportsHandlers(StaffDirectory staff, TermDashboard dashboar
             $"{publicBaseUrl.TrimEnd('/')}/dashboard/{Uri.EscapeDataString(f.SchoolId)}")
         {
             VoiceNotShown = f.VoiceCounted ? null : DashboardPage.VoiceNotShown,
+            Unreachable = DashboardPage.UnreachableLine(f.Unreachable.Count) is { } line ? $"{line} The dashboard lists them." : null,
         };
     }
 }

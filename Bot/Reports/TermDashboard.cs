@@ -109,6 +109,22 @@ public sealed record TermDashboardFigures(
 
     /// <summary>False when the reader may not read plans (an admin): pupil voice is counted from plans, so it is left out, not shown as 0.</summary>
     public bool VoiceCounted => Total.VoiceCaptured is not null;
+
+    /// <summary>Staff on the list the bot cannot message in Teams (no personal chat yet): deadline lists, digests, moderation cards and comments miss them.</summary>
+    public IReadOnlyList<UnreachableStaff> Unreachable { get; init; } = [];
+}
+
+/// <summary>A member of staff the bot cannot reach, for the dashboard: their name and roles, nothing else.</summary>
+public sealed record UnreachableStaff(string Name, string Roles)
+{
+    public static UnreachableStaff Of(StaffMember member) =>
+        new(member.DisplayName, string.Join(", ", member.Roles.Order().Select(r => r switch
+        {
+            StaffRole.YearLead => "year lead",
+            StaffRole.Teacher => "teacher",
+            StaffRole.Admin => "admin",
+            _ => r.ToString(),
+        })));
 }
 
 /// <summary>
@@ -175,6 +191,7 @@ public sealed class TermDashboard(
     FollowUpStore followUps,
     ParentViewsStore views,
     ModerationService moderation,
+    StaffChats chats,
     IRosterAccess access,
     IOptions<ReportsOptions> options)
 {
@@ -201,12 +218,14 @@ public sealed class TermDashboard(
         var items = followUps.ForSchoolAsync(schoolId, cancellationToken);
         var given = views.ForTermAsync(schoolId, term.Id, cancellationToken);
         var sampled = moderation.ForTermAsync(schoolId, term.Id, cancellationToken);
-        await Task.WhenAll(pupils, plans, booked, outcomes, items, given, sampled);
+        var unreachable = chats.UnreachableAsync(schoolId, cancellationToken);
+        await Task.WhenAll(pupils, plans, booked, outcomes, items, given, sampled, unreachable);
         var (years, total) = DashboardArithmetic.Count(term.Id, new DashboardInputs(
             await pupils, await booked, await outcomes, await items, await given, await plans) { Moderation = await sampled });
         return new TermDashboardFigures(schoolId, school?.Name ?? schoolId, term.Id, Title(term), options.Value.AttendanceGoalPercent, years, total)
         {
             Terms = [.. terms.Select(t => new TermChoice(t.Id, Title(t)))],
+            Unreachable = [.. (await unreachable).OrderBy(m => m.DisplayName, StringComparer.OrdinalIgnoreCase).Select(UnreachableStaff.Of)],
         };
     }
 

@@ -23,6 +23,9 @@ public sealed record DashboardSummaryInput(
     string DashboardUrl)
 {
     public string? VoiceNotShown { get; init; }
+
+    /// <summary>How many staff the bot cannot reach in Teams and what to do, or null when it reaches everyone.</summary>
+    public string? Unreachable { get; init; }
 }
 
 public static class ReportCards
@@ -56,6 +59,7 @@ public static class ReportCards
                     Id = "attendance",
                 },
                 .. input.VoiceNotShown is { } why ? [TextBlock.Subtle(why) with { Id = "voice-not-shown" }] : Array.Empty<CardElement>(),
+                .. input.Unreachable is { } unreachable ? [new TextBlock(unreachable) { Color = TextColor.Attention, Id = "unreachable" }] : Array.Empty<CardElement>(),
             ],
             Actions = [new OpenUrlAction(input.DashboardUrl) { Title = "Open the dashboard" }],
             FallbackText = $"{input.SchoolName} term dashboard: {input.Booked} booked, {input.Held} held, {input.Missed} missed, attendance {attendance}.",

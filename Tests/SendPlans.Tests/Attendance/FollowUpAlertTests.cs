@@ -384,6 +384,23 @@ public sealed class FollowUpAlertTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task WeeklyDigest_SltWithNoChat_AdminToldTheirNameOnce()
+    {
+        var chats = await Services.GetRequiredService<TableStorage>().GetTableAsync(StaffChats.Table);
+        await chats.DeleteEntityAsync(School, SltId);
+        var friday = DateTimeOffset.UtcNow.Date.AddDays(((int)DayOfWeek.Friday - (int)DateTimeOffset.UtcNow.DayOfWeek + 7) % 7).AddHours(16);
+        var digest = ActivatorUtilities.CreateInstance<WeeklyDigest>(Services, (TimeProvider)new FakeTimeProvider(new DateTimeOffset(friday, TimeSpan.Zero)));
+
+        await digest.SendDueAsync(default);
+        await digest.SendDueAsync(default);
+        var sent = await DispatchedAsync();
+
+        sent.Should().NotContain(s => s.Path.Contains(SltId, StringComparison.Ordinal));
+        var toAdmin = sent.Where(s => s.Path.Contains(AdminId, StringComparison.Ordinal)).Select(s => s.Body!["text"]!.GetValue<string>()).ToList();
+        toAdmin.Should().ContainSingle().Which.Should().Contain("could not be sent to Grace Lee (SLT)").And.Contain("Ask them to open the bot in Teams once");
+    }
+
+    [Fact]
     public async Task Erase_PupilWithAFollowUpAndAttendance_NoneOfTheirRowsLeft()
     {
         ReportSays();

@@ -18,13 +18,14 @@ public sealed class ModerationTests : IAsyncLifetime
     private const string Freya = "G823204121001";
     private const string PriyaId = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a02";
     private const string SltId = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a05";
+    private readonly CapturingLoggerProvider _logs = new();
     private BotFactory _bot = null!;
 
     private IServiceProvider Services => _bot.Services;
 
     public async Task InitializeAsync()
     {
-        _bot = await BotFactory.StartAsync(settings: new() { ["Attendance:RunJobs"] = "false" });
+        _bot = await BotFactory.StartAsync(settings: new() { ["Attendance:RunJobs"] = "false" }, services: s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(_logs));
         await SeedAsync(Services);
         await Services.GetRequiredService<TrustedServiceUrls>().TrustAsync(_bot.Connector.ServiceUrl, default);
         await RememberChatAsync(Services, _bot, School, SltId);
@@ -90,7 +91,48 @@ public sealed class ModerationTests : IAsyncLifetime
         await Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(default);
         var toTeacher = _bot.Connector.Requests.Where(r => r.Path.Contains($"personal-{PriyaId}", StringComparison.Ordinal)).Select(r => r.Body!["text"]?.GetValue<string>()).ToList();
         toTeacher.Should().ContainSingle(t => t != null && t.Contains("Make the reading target measurable.", StringComparison.Ordinal));
+        SentTo(SltId).Should().NotContain(t => t.Contains("pass it on", StringComparison.Ordinal), "the teacher was reached");
     }
+
+    [Fact]
+    public async Task NeedsChanges_TeachersWithNoChat_ReviewerToldInTheSameTurnToPassItOn()
+    {
+        await Start(CurrentTerm().Deadline.ToDateTime(new TimeOnly(12, 0)).AddDays(1));
+
+        var done = await InvokeAsSltAsync(AttendanceCards.NeedsChangesVerb, new JsonObject { ["school"] = School, ["term"] = TermId, ["pupil"] = Amelia, ["comment"] = "Add a target for lunchtimes." });
+
+        Texts(done["value"]).Should().Contain("Recorded: needs changes.");
+        SentTo(SltId).Should().ContainSingle(t => t.Contains("I could not send your comment to ", StringComparison.Ordinal)).Which
+            .Should().ContainAll("Terry Teacher", "Tom Ellis", "Please pass it on, and ask them to open the bot in Teams once.");
+        _logs.Lines.Should().Contain(l => l.Contains("Moderation comment in school oak reached none of 2 recipients", StringComparison.Ordinal));
+        _logs.Lines.Should().NotContain(l => l.Contains("lunchtimes", StringComparison.Ordinal) || l.Contains("Tom Ellis", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task StartDue_SltWithNoChat_AdminToldThenCardsSentOnceTheyOpenTheBot()
+    {
+        var chats = await Services.GetRequiredService<Infrastructure.Storage.TableStorage>().GetTableAsync(Bot.Booking.StaffChats.Table);
+        await chats.DeleteEntityAsync(School, SltId);
+        await RememberChatAsync(Services, _bot, School, AdminId);
+        var after = CurrentTerm().Deadline.ToDateTime(new TimeOnly(12, 0)).AddDays(1);
+
+        var first = await Start(after);
+        await Services.GetRequiredService<OutboxDispatcher>().DispatchOnceAsync(default);
+        await RememberChatAsync(Services, _bot, School, SltId);
+        var late = await Start(after.AddDays(1));
+        var again = await Start(after.AddDays(2));
+
+        first.Should().Be(0, "the only SLT member has no chat with the bot");
+        SentTo(AdminId).Should().ContainSingle().Which.Should().Contain("could not be sent to Grace Lee (SLT)").And.Contain("open the bot in Teams once");
+        late.Should().Be(9, "once Grace has a chat, the sample goes to her");
+        again.Should().Be(0);
+        _logs.Lines.Should().Contain(l => l.Contains("Moderation sample in school oak: 1 of 1 SLT members have no personal chat", StringComparison.Ordinal));
+    }
+
+    /// <summary>The texts the fake Connector received for one person's personal chat.</summary>
+    private List<string> SentTo(string entraId) =>
+        [.. _bot.Connector.Requests.Where(r => r.Path.Contains($"personal-{entraId}", StringComparison.Ordinal))
+            .Select(r => r.Body?["text"]?.GetValue<string>()).OfType<string>()];
 
     /// <summary>How many plan reads the moderation job has left in the plan audit, over the school's pupils.</summary>
     private async Task<int> AuditedReadsAsync()

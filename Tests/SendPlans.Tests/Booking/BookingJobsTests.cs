@@ -20,6 +20,7 @@ namespace SendPlans.Tests.Booking;
 public sealed class BookingJobsTests : IAsyncLifetime
 {
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
+    private readonly CapturingLoggerProvider _logs = new();
     private BotFactory _bot = null!;
 
     private IServiceProvider Services => _bot.Services;
@@ -27,7 +28,7 @@ public sealed class BookingJobsTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _bot = await BotFactory.StartAsync(settings: new() { ["Booking:RunJobs"] = "false" });
+        _bot = await BotFactory.StartAsync(settings: new() { ["Booking:RunJobs"] = "false" }, services: s => s.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(_logs));
         await SeedAsync(Services);
         await RememberChatAsync(Services, _bot, School, SencoId);
     }
@@ -53,6 +54,22 @@ public sealed class BookingJobsTests : IAsyncLifetime
         Texts(Card(teacher)).Should().NotContain("Zara Begum", "a teacher hears only of their own classes");
         var senco = sent.Single(s => s.Path.Contains(SencoId));
         Texts(Card(senco)).Should().Contain(t => t.Contains("9 pupils have no meeting booked yet"));
+    }
+
+    [Fact]
+    public async Task DeadlineWatch_TeacherWithNoChat_SencoToldTheirNameAndCountLogged()
+    {
+        await Services.GetRequiredService<SendPlans.Infrastructure.BotFramework.TrustedServiceUrls>().TrustAsync(_bot.Connector.ServiceUrl, default); // no turn came in to trust it
+        var job = Job<DeadlineWatchJob>(At(CurrentTerm().Deadline.AddDays(-2), 10, 0));
+
+        await job.RunOnceAsync(default);
+
+        var sent = await DispatchedAsync();
+        var senco = sent.Should().ContainSingle("the teacher has no chat with the bot").Which;
+        senco.Path.Should().Contain(SencoId);
+        Texts(Card(senco)).Should().Contain(t => t.EndsWith("The bot cannot reach Terry Teacher, Priya Shah, Tom Ellis and Nadia Rahman in Teams yet, so they were not sent their own list: please tell them.", StringComparison.Ordinal));
+        _logs.Lines.Should().Contain(l => l.Contains("plan-deadline-watch in school oak: 4 of 5 recipients have no personal chat", StringComparison.Ordinal));
+        _logs.Lines.Should().NotContain(l => l.Contains("Terry", StringComparison.Ordinal), "logs carry counts, not names");
     }
 
     [Fact]
@@ -190,6 +207,25 @@ public sealed class BookingJobsTests : IAsyncLifetime
         var sent = (await DispatchedAsync()).Where(r => r.Body?["text"]?.GetValue<string>()?.Contains("Isla Kowalska") == true).ToList();
         sent.Should().ContainSingle();
         sent[0].Body!["text"]!.GetValue<string>().Should().Contain("has no email address").And.Contain("07700900104");
+    }
+
+    [Fact]
+    public async Task Reminders_ParentWithoutEmailTeacherWithNoChat_SencoAskedInstead()
+    {
+        await BookAllAsync();
+        var chats = await Services.GetRequiredService<SendPlans.Infrastructure.Storage.TableStorage>().GetTableAsync(StaffChats.Table);
+        await chats.DeleteEntityAsync(School, TeacherId); // as if the teacher had booked from another device and never chatted
+        var isla = (await Meetings.GetAsync(School, TermId, Isla, default))!;
+        var time = new FakeTimeProvider(isla.Slot!.Start - TimeSpan.FromDays(2) + TimeSpan.FromMinutes(1));
+
+        await Job<ParentRemindersJob>(time).RunOnceAsync(default);
+        await Job<ParentRemindersJob>(time).RunOnceAsync(default);
+
+        var sent = (await DispatchedAsync()).Where(r => r.Body?["text"]?.GetValue<string>()?.Contains("Isla Kowalska") == true).ToList();
+        var senco = sent.Should().ContainSingle().Which;
+        senco.Path.Should().Contain(SencoId);
+        senco.Body!["text"]!.GetValue<string>().Should().StartWith("Terry Teacher cannot be reached by the bot in Teams, so I am telling you instead.")
+            .And.Contain("has no email address").And.Contain("07700900104");
     }
 
     private async Task BookAllAsync()

@@ -21,6 +21,8 @@ namespace SendPlans.Tests.Reports;
 /// <summary>The term dashboard: its figures from the real stores on Azurite, the CSV, the page in Chromium and the card.</summary>
 public sealed class TermDashboardTests(DashboardSchool school) : IClassFixture<DashboardSchool>
 {
+    private const string Priya = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a02";
+
     private async Task<TermDashboardFigures> FiguresAsync() =>
         (await school.Bot.Services.GetRequiredService<TermDashboard>().ForSchoolAsync(RosterReader.System("test"), DashboardSchool.School, default))!;
 
@@ -240,6 +242,54 @@ public sealed class TermDashboardTests(DashboardSchool school) : IClassFixture<D
         card["body"]!.AsArray().Single(e => e!["id"]?.GetValue<string>() == "figures")!["facts"]!.AsArray()
             .Single(x => x!["title"]!.GetValue<string>() == "Pupil voice captured")!["value"]!.GetValue<string>().Should().Be("22.2%");
         card["body"]!.AsArray().Should().NotContain(e => e!["id"] != null && e["id"]!.GetValue<string>() == "voice-not-shown");
+    }
+
+    [Fact]
+    public async Task ForSchool_StaffWithNoChat_ListedUntilTheyOpenTheBot()
+    {
+        var before = await FiguresAsync();
+        await Booking.BookingSchool.RememberChatAsync(school.Bot.Services, school.Bot, DashboardSchool.School, Priya);
+
+        var after = await FiguresAsync();
+
+        before.Unreachable.Should().Contain(new UnreachableStaff("Nadia Rahman", "teacher"));
+        before.Unreachable.Should().Contain(new UnreachableStaff("Priya Shah", "teacher, year lead"));
+        after.Unreachable.Should().Contain(new UnreachableStaff("Nadia Rahman", "teacher"));
+        after.Unreachable.Should().NotContain(s => s.Name == "Priya Shah", "she has a chat with the bot now");
+    }
+
+    [Fact]
+    public async Task Page_StaffWithNoChat_LineSaysHowManyAndNamesThem()
+    {
+        var html = await school.Bot.CreateClient().GetStringAsync("/dashboard/oak");
+        var count = (await FiguresAsync()).Unreachable.Count;
+
+        html.Should().Contain($"<p class=\"legend\" id=\"unreachable\">{count} staff cannot be reached by the bot: ask each of them to open the bot in Teams once.");
+        html.Should().Contain("<li>Nadia Rahman (teacher)</li>");
+    }
+
+    [Fact]
+    public void Page_EveryoneReachable_NoLine()
+    {
+        var figures = new TermDashboardFigures("oak", "Oakfield Primary", "t", "Autumn term", 99, [], new YearFigures("all", "Whole school", 0, 0, 0, 0, FollowUpCounts.None, 0, 0));
+
+        DashboardPage.Render(figures).Should().NotContain("unreachable");
+        ReportsHandlers.Summary(figures, "https://x.example").Unreachable.Should().BeNull();
+    }
+
+    [Fact]
+    public async Task DashboardCommand_StaffWithNoChat_CardSaysHowMany()
+    {
+        var activity = school.Bot.Activity(text: "dashboard");
+        activity["from"] = new JsonObject { ["id"] = "29:sam", ["aadObjectId"] = DashboardSchool.Senco };
+        var before = school.Bot.Connector.Requests.Count;
+
+        (await school.Bot.PostActivityAsync(activity, authorization: null)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        var card = (await school.Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>()
+            .Single(b => b["attachments"] is not null)["attachments"]![0]!["content"]!;
+        card["body"]!.AsArray().Single(e => e!["id"]?.GetValue<string>() == "unreachable")!["text"]!.GetValue<string>()
+            .Should().MatchRegex(@"^\d+ (staff|member of staff) cannot be reached by the bot: .* The dashboard lists them\.$");
     }
 
     [Fact]
