@@ -63,9 +63,14 @@ public static class ViewsEndpoints
         // a sentence, not a bare 400.
         if (!await ValidFormAsync(http, antiforgery))
         {
+            // Nothing is stored, but what the parent typed is not lost: the card comes back with it
+            // filled in (cleaned as a save would be), so one more press of Send saves it.
             Log.ViewsNotSaved(logger, "antiforgery");
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return FormPage(http, token, subject, antiforgery, ParentViewsText.Get("NotSavedBanner", subject.Culture));
+            var typed = TypedAnswers(http) is { } answers
+                ? subject with { Views = new ParentViews(subject.Link.SchoolId, subject.Link.TermId, subject.Link.PupilId, subject.Link.ContactId, ParentViewsService.Clean(subject, answers)) }
+                : subject;
+            return FormPage(http, token, typed, antiforgery, ParentViewsText.Get("NotSavedBanner", subject.Culture), warning: true);
         }
         JsonObject? raw;
         try
@@ -91,6 +96,19 @@ public static class ViewsEndpoints
         Log.ViewsSaved(logger, "web", stored.Views!.Revision);
         // Post, redirect, get: a reload does not post again, and the page shows what is stored.
         return Results.Redirect($"/views/{Uri.EscapeDataString(token)}?saved=1", permanent: false, preserveMethod: false);
+    }
+
+    /// <summary>The answers the page posted, when the body is a form that holds them; null otherwise.</summary>
+    private static JsonObject? TypedAnswers(HttpContext http)
+    {
+        try
+        {
+            return http.Request.HasFormContentType ? JsonNode.Parse(http.Request.Form["answers"].ToString()) as JsonObject : null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidDataException or BadHttpRequestException or IOException or InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     /// <summary>The antiforgery check, which reads the form: a body that is no form at all fails it too.</summary>
@@ -122,13 +140,13 @@ public static class ViewsEndpoints
         return subject;
     }
 
-    private static IResult FormPage(HttpContext http, string token, ViewsSubject subject, IAntiforgery antiforgery, string? banner)
+    private static IResult FormPage(HttpContext http, string token, ViewsSubject subject, IAntiforgery antiforgery, string? banner, bool warning = false)
     {
         var tokens = antiforgery.GetAndStoreTokens(http);
         var card = ParentViewsCards.Views(subject.CardInput(token)).ToJson();
         Secure(http);
         http.Response.Headers.CacheControl = "no-store";
-        return Results.Content(ViewsPage.Form(card, tokens.FormFieldName, tokens.RequestToken!, banner, subject.Culture), "text/html; charset=utf-8");
+        return Results.Content(ViewsPage.Form(card, tokens.FormFieldName, tokens.RequestToken!, banner, subject.Culture, warning), "text/html; charset=utf-8");
     }
 
     private static IResult ProblemPage(HttpContext http, ViewsOptions options)

@@ -17,12 +17,14 @@ public static class ViewsPage
 
     private static readonly ParentPageStyle Style = ParentPageStyle.Linked("/views/assets/views.css");
 
-    public static string Form(string cardJson, string antiforgeryField, string antiforgeryToken, string? banner, CultureInfo language) =>
+    /// <param name="warning">The banner says something went wrong (drawn as a warning and read out at once), not that all is well.</param>
+    public static string Form(string cardJson, string antiforgeryField, string antiforgeryToken, string? banner, CultureInfo language, bool warning = false) =>
         ParentPageShell.Render(ParentViewsText.Get("PageTitle", language), language, Style, html =>
         {
             if (banner is not null)
             {
-                html.Append("<p class=\"banner\" role=\"status\">").Append(WebUtility.HtmlEncode(banner)).Append("</p>");
+                html.Append(warning ? "<p class=\"banner warning\" role=\"alert\">" : "<p class=\"banner\" role=\"status\">")
+                    .Append(WebUtility.HtmlEncode(banner)).Append("</p>");
             }
             html.Append("<div id=\"card\"></div>")
                 .Append("<form id=\"views-form\" method=\"post\"><input type=\"hidden\" name=\"")

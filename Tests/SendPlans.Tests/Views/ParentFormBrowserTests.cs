@@ -69,6 +69,31 @@ public sealed class ParentFormBrowserTests(ViewsSchool school) : IClassFixture<V
         new FileInfo(file).Length.Should().BeGreaterThan(10_000);
     }
 
+    [Fact]
+    public async Task Form_CookieGoneBeforeSending_FormBackWithWhatTheyTypedAndNothingStored()
+    {
+        // A parent opens the link, the browser drops the page's antiforgery cookie (cleared, or
+        // the page sat open for days), then they press Send.
+        var token = await school.LinkAsync(ViewsSchool.Oliver, 1);
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 360, Height = 740 }, DeviceScaleFactor = 2 });
+        await page.GotoAsync($"{school.Url}/views/{token}");
+        await page.GetByRole(AriaRole.Textbox, new() { Name = "What is going well at home?" }).FillAsync("Never saved: the cookie was gone.");
+        await page.Context.ClearCookiesAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Send my answers" }).ClickAsync();
+        await page.WaitForSelectorAsync(".banner");
+
+        (await page.TextContentAsync(".banner.warning")).Should().StartWith("Sorry, your answers were not saved");
+        await page.WaitForSelectorAsync(".ac-adaptiveCard");
+        (await page.GetByRole(AriaRole.Textbox, new() { Name = "What is going well at home?" }).InputValueAsync())
+            .Should().Be("Never saved: the cookie was gone.", "what the parent typed comes back, ready to send again");
+        var stored = await school.Store.GetAsync(ViewsSchool.School, school.Open.Id, ViewsSchool.Oliver, "1", default);
+        (stored?.Answers.Values ?? []).Should().NotContain(v => v.Contains("Never saved", StringComparison.Ordinal));
+        var file = Path.Combine(Environment.GetEnvironmentVariable("SENDPLANS_CARD_IMAGES") is { } dir ? Path.Combine(dir, "..") : Path.Combine(Paths.RepoRoot, "artifacts"), "views-form-not-saved-360.png");
+        await page.ScreenshotAsync(new() { Path = file });
+    }
+
     private static async Task TabUntilAsync(IPage page, string test)
     {
         for (var i = 0; i < 80; i++)

@@ -80,7 +80,7 @@ public sealed class ParentViewsTests(ViewsSchool school) : IClassFixture<ViewsSc
     }
 
     [Fact]
-    public async Task Post_WithoutAntiforgeryToken_FormShownAgainSayingNothingWasSaved()
+    public async Task Post_WithoutAntiforgeryToken_FormShownAgainAsAWarningAndNothingStored()
     {
         var contact = await school.ContactAsync(ViewsSchool.Oliver, 1);
         var token = school.Service.CreateLink(contact, school.Open)!;
@@ -90,7 +90,8 @@ public sealed class ParentViewsTests(ViewsSchool school) : IClassFixture<ViewsSc
         var html = await response.Content.ReadAsStringAsync();
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
-        html.Should().Contain("your answers were not saved").And.Contain("name=\"answers\"").And.NotContain("forged");
+        html.Should().Contain("your answers were not saved").And.Contain("name=\"answers\"").And.Contain("role=\"alert\"");
+        (await school.Store.GetAsync(ViewsSchool.School, school.Open.Id, ViewsSchool.Oliver, "1", default))?.Answers.Values.Should().NotContain("forged");
     }
 
     [Fact]
