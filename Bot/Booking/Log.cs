@@ -44,4 +44,7 @@ internal static partial class Log
 
     [LoggerMessage(5015, LogLevel.Warning, "Plan meeting job {Job} in school {SchoolId}: {Unreached} of {Recipients} recipients have no personal chat with the bot")]
     public static partial void JobUnreached(ILogger logger, string job, string schoolId, int unreached, int recipients);
+
+    [LoggerMessage(5016, LogLevel.Information, "Personal chat of a member of staff in school {SchoolId} is live again after it was marked removed")]
+    public static partial void StaffChatRestored(ILogger logger, string schoolId);
 }

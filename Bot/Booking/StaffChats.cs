@@ -16,6 +16,8 @@ namespace SendPlans.Bot.Booking;
 /// or install), so that jobs and parents' answers can reach them later through the proactive
 /// outbox. A member of staff the bot was installed for before they were on the staff list is
 /// found through the install record (<see cref="ConversationReferenceStore.FindPersonalAsync"/>).
+/// A chat the bot was removed from (an uninstall, or the Connector refusing a message for good)
+/// is no chat, everywhere here, until the person talks to the bot again or it is reinstalled.
 /// </summary>
 public sealed class StaffChats(
     TableStorage storage,
@@ -54,7 +56,8 @@ public sealed class StaffChats(
             return;
         }
         var noteKey = ("staff-chat", user.Trim().ToLowerInvariant());
-        var address = $"{activity.ServiceUrl}|{activity.Conversation!.Id}";
+        // A removal marked on this instance since the note was taken makes it stale, so this turn clears the mark.
+        var address = $"{installs.Removals}|{activity.ServiceUrl}|{activity.Conversation!.Id}";
         if (cache.TryGetValue(noteKey, out string? saved) && saved == address)
         {
             return;
@@ -66,6 +69,11 @@ public sealed class StaffChats(
                 return; // not staff (yet): the install record still has the chat, for when they are added
             }
             await SaveAsync(member.SchoolId, member.EntraObjectId, activity.GetConversationReference(), cancellationToken);
+            // They are talking in it, so the bot is there: a chat marked removed (a refusal, an uninstall) is live again.
+            if (await installs.RestoreAsync(activity.Conversation.Id!, cancellationToken))
+            {
+                Log.StaffChatRestored(logger, member.SchoolId);
+            }
             cache.Set(noteKey, address, SavedNoteLifetime);
             Log.StaffChatSaved(logger, member.SchoolId, activity.Type ?? "");
         }
@@ -100,9 +108,19 @@ public sealed class StaffChats(
         }, TableUpdateMode.Replace, cancellationToken);
     }
 
-    /// <summary>Their saved personal chat, or else the personal chat the bot was last installed into for them.</summary>
-    public async Task<ConversationReference?> FindAsync(string schoolId, string entraId, CancellationToken cancellationToken) =>
-        await FindSavedAsync(schoolId, entraId, cancellationToken) ?? await installs.FindPersonalAsync(entraId, cancellationToken);
+    /// <summary>
+    /// Their saved personal chat, or else the personal chat the bot was last installed into for them;
+    /// never one the bot was removed from.
+    /// </summary>
+    public async Task<ConversationReference?> FindAsync(string schoolId, string entraId, CancellationToken cancellationToken)
+    {
+        var saved = await FindSavedAsync(schoolId, entraId, cancellationToken);
+        if (saved is not null && !await installs.IsRemovedAsync(saved.Conversation.Id ?? "", cancellationToken))
+        {
+            return saved;
+        }
+        return await installs.FindPersonalAsync(entraId, cancellationToken);
+    }
 
     private async Task<ConversationReference?> FindSavedAsync(string schoolId, string entraId, CancellationToken cancellationToken)
     {
@@ -134,13 +152,7 @@ public sealed class StaffChats(
     /// </summary>
     public async Task<StaffReach> ReachAsync(string schoolId, string entraId, string key, string text, CancellationToken cancellationToken)
     {
-        var reference = await FindSavedAsync(schoolId, entraId, cancellationToken);
-        if (reference is not null && await installs.IsRemovedAsync(reference.Conversation.Id ?? "", cancellationToken))
-        {
-            reference = null;
-        }
-        reference ??= await installs.FindPersonalAsync(entraId, cancellationToken);
-        if (reference is null)
+        if (await FindAsync(schoolId, entraId, cancellationToken) is not { } reference)
         {
             return StaffReach.NoChat;
         }
@@ -152,19 +164,26 @@ public sealed class StaffChats(
     }
 
     /// <summary>
-    /// The school's staff that no message can reach (no saved personal chat and no personal
+    /// The school's staff that no message can reach (no live saved personal chat and no live personal
     /// install of the bot): what <see cref="DeliverAsync"/> would call <see cref="StaffReach.NoChat"/>.
-    /// One partition read, then an install lookup only for those without a saved chat.
+    /// One partition read, a removed check per saved chat (concurrently), then an install lookup only
+    /// for those without a live saved chat.
     /// </summary>
     public async Task<IReadOnlyList<StaffMember>> UnreachableAsync(string schoolId, CancellationToken cancellationToken)
     {
         var table = await storage.GetTableAsync(Table, cancellationToken);
-        var saved = (await table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {schoolId}"), ["RowKey"], cancellationToken))
-            .Select(e => e.RowKey).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var saved = (await table.QueryAllAsync(TableClient.CreateQueryFilter($"PartitionKey eq {schoolId}"), ["RowKey", "Reference"], cancellationToken))
+            .Where(e => e.GetString("Reference") is not null)
+            .ToDictionary(
+                e => e.RowKey,
+                e => JsonSerializer.Deserialize(e.GetString("Reference"), BotJsonContext.Default.ConversationReference)?.Conversation.Id ?? "",
+                StringComparer.OrdinalIgnoreCase);
+        var removed = await installs.RemovedAmongAsync(saved.Values, cancellationToken);
         var unreachable = new List<StaffMember>();
         foreach (var member in await staff.ForSchoolAsync(schoolId, cancellationToken))
         {
-            if (!saved.Contains(member.EntraObjectId) && await installs.FindPersonalAsync(member.EntraObjectId, cancellationToken) is null)
+            var live = saved.TryGetValue(member.EntraObjectId, out var conversationId) && conversationId.Length > 0 && !removed.Contains(conversationId);
+            if (!live && await installs.FindPersonalAsync(member.EntraObjectId, cancellationToken) is null)
             {
                 unreachable.Add(member);
             }

@@ -106,12 +106,65 @@ public sealed class ConversationReferenceStore(TableStorage storage, TimeProvide
         }
     }
 
-    /// <summary>The bot was uninstalled: keep the record, so an alert that cannot be delivered can say why.</summary>
+    private long _removals;
+
+    /// <summary>
+    /// How many conversations this instance has marked removed since it started: a note that
+    /// something was already saved, taken before a removal, is stale once this changes.
+    /// </summary>
+    public long Removals => Interlocked.Read(ref _removals);
+
+    /// <summary>
+    /// The bot is not in this conversation any more: an uninstall was seen, or the Connector refused
+    /// a message for good. Keep the record, so an alert that cannot be delivered can say why.
+    /// </summary>
     public async Task MarkRemovedAsync(string conversationId, CancellationToken cancellationToken)
     {
         var table = await storage.GetTableAsync(Table, cancellationToken);
         var entity = new TableEntity(Partition, TableKeys.Hash(conversationId)) { ["RemovedAt"] = time.GetUtcNow() };
         await table.UpsertEntityAsync(entity, TableUpdateMode.Merge, cancellationToken);
+        Interlocked.Increment(ref _removals);
+    }
+
+    /// <summary>
+    /// Someone talked to the bot in this conversation, so it is there again: clears a removed mark.
+    /// One point read when there is no mark (the usual case); true when a mark was cleared.
+    /// </summary>
+    public async Task<bool> RestoreAsync(string conversationId, CancellationToken cancellationToken)
+    {
+        var table = await storage.GetTableAsync(Table, cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(Partition, TableKeys.Hash(conversationId), cancellationToken: cancellationToken);
+        if (!found.HasValue || found.Value!.GetDateTimeOffset("RemovedAt") is null)
+        {
+            return false;
+        }
+        var entity = found.Value;
+        try
+        {
+            if (entity.GetString("Reference") is null)
+            {
+                // Only the mark was ever stored (a chat saved from a turn, never seen installed).
+                await table.DeleteEntityAsync(entity, entity.ETag, cancellationToken);
+            }
+            else
+            {
+                entity.Remove("RemovedAt");
+                await table.UpdateEntityAsync(entity, entity.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return false; // changed meanwhile (a reinstall saved it, or a fresh refusal marked it): that write stands
+        }
+        return true;
+    }
+
+    /// <summary>Which of these conversations the bot is known to have been removed from: one point read each, concurrently.</summary>
+    public async Task<IReadOnlySet<string>> RemovedAmongAsync(IEnumerable<string> conversationIds, CancellationToken cancellationToken)
+    {
+        var ids = conversationIds.Where(id => id.Length > 0).Distinct(StringComparer.Ordinal).ToList();
+        var removed = await Task.WhenAll(ids.Select(id => IsRemovedAsync(id, cancellationToken)));
+        return ids.Where((_, i) => removed[i]).ToHashSet(StringComparer.Ordinal);
     }
 
     /// <summary>True when the bot was removed from this conversation (an uninstall was seen).</summary>

@@ -28,4 +28,7 @@ internal static partial class Log
 
     [LoggerMessage(1013, LogLevel.Warning, "An outbox pass failed ({Error}); the next pass tries again")]
     public static partial void OutboxPassFailed(ILogger logger, string error);
+
+    [LoggerMessage(1014, LogLevel.Warning, "The Connector refused a proactive message for good ({Failure}): the conversation is marked removed")]
+    public static partial void OutboxConversationGone(ILogger logger, string failure);
 }

@@ -33,11 +33,13 @@ public sealed class OutboxOptions
 /// Delivers the outbox. Only the instance holding the "outbox" lease sends, so messages are
 /// paced across the whole deployment, not per instance. A message that fails for a passing
 /// reason (429, 5xx, timeout) is tried again later with back-off; one that can never succeed
-/// (bot removed, conversation gone) is marked failed with the reason, for someone to act on.
+/// (bot removed, conversation gone) is marked failed with the reason, for someone to act on, and
+/// the conversation is marked removed in <see cref="ConversationReferenceStore"/>, as an uninstall is.
 /// </summary>
 public sealed class OutboxDispatcher(
     TableStorage storage,
     IConnectorClient connector,
+    ConversationReferenceStore references,
     TableLeases leases,
     IOptions<OutboxOptions> options,
     TimeProvider time,
@@ -131,6 +133,12 @@ public sealed class OutboxDispatcher(
         }
         catch (HttpRequestException e) when (Permanent(e.StatusCode) is { } failure)
         {
+            if (conversationId is not null && Gone(failure, isUpdate: entity.GetString("UpdateActivityId") is not null))
+            {
+                // Recorded before the message is marked failed: should that write lose, the retry marks it again.
+                await references.MarkRemovedAsync(conversationId, cancellationToken);
+                Log.OutboxConversationGone(logger, failure.ToString());
+            }
             await FailAsync(table, entity, failure, cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
@@ -147,6 +155,14 @@ public sealed class OutboxDispatcher(
         HttpStatusCode.BadRequest or HttpStatusCode.Unauthorized => DeliveryFailure.Rejected,
         _ => null,
     };
+
+    /// <summary>
+    /// Whether a refusal means the bot is no longer in the conversation (removed from the team,
+    /// blocked or uninstalled by the user, or the conversation deleted), so that senders stop
+    /// counting it as a way to reach someone. A 404 on a card update only says that message is gone.
+    /// </summary>
+    private static bool Gone(DeliveryFailure failure, bool isUpdate) =>
+        failure == DeliveryFailure.BotRemoved || failure == DeliveryFailure.ConversationNotFound && !isUpdate;
 
     private async Task RetryLaterAsync(TableClient table, TableEntity entity, DeliveryFailure whenExhausted, CancellationToken cancellationToken)
     {

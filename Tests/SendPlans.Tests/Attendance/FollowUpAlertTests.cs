@@ -211,6 +211,30 @@ public sealed class FollowUpAlertTests : IAsyncLifetime
             .Should().Contain("removed from the Year 3 team");
     }
 
+    [Theory]
+    [InlineData(403)]
+    [InlineData(404)]
+    public async Task Alert_ChannelRefusedForGood_NextAlertGoesStraightToSencoAndAdminToldOfTheRemoval(int status)
+    {
+        await ChannelForYear3Async();
+        ReportSays();
+        await MeetingAsync(online: true);
+        await Sweep().SweepAsync(default);
+        _bot.Connector.FailNext(status);
+        await DispatchedAsync();
+
+        (await Services.GetRequiredService<ConversationReferenceStore>().IsRemovedAsync(Year3Channel, default)).Should().BeTrue();
+        var next = await Services.GetRequiredService<FollowUpAlerts>().RaiseAsync(
+            new FollowUpRequest(School, "meeting-freya-2", TermId, Freya, PriyaId, FollowUpReason.Missed, DateTimeOffset.UtcNow.AddHours(-1)), default);
+        var sent = await DispatchedAsync();
+
+        next.Should().NotBeNull();
+        sent.Should().NotContain(s => s.Path.Contains("year3-alerts", StringComparison.Ordinal), "the channel refused for good is not tried again");
+        Texts(Card(sent.Single(s => s.Path.Contains(SencoId, StringComparison.Ordinal)))).Should().Contain("Follow up: Freya O'Connor");
+        sent.Single(s => s.Path.Contains(AdminId, StringComparison.Ordinal)).Body!["text"]!.GetValue<string>()
+            .Should().Contain("removed from the Year 3 team");
+    }
+
     [Fact]
     public async Task ClaimThenRebook_ThroughApiMessages_CardUpdatedForEveryoneAndTeacherAskedToMoveTheMeeting()
     {

@@ -4,7 +4,10 @@ using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using SendPlans.Bot.Attendance;
 using SendPlans.Bot.Booking;
+using SendPlans.Bot.Reports;
 using SendPlans.Bot.Roster;
+using SendPlans.Infrastructure.BotFramework;
+using SendPlans.Infrastructure.BotFramework.Proactive;
 using SendPlans.Infrastructure.Storage;
 using SendPlans.Tests.Support;
 using static SendPlans.Tests.Booking.BookingSchool;
@@ -118,6 +121,93 @@ public sealed class StaffChatsTests : IAsyncLifetime
         (await _bot.Connector.WaitForAsync(before + count)).Skip(before).Should().ContainSingle()
             .Which.Path.Should().Contain("a:newcomer-installed");
     }
+
+    [Theory]
+    [InlineData(403)]
+    [InlineData(404)]
+    public async Task Alert_RefusedForGoodByTheConnector_ChatGoneEverywhereAndOnTheDashboard(int status)
+    {
+        await SayAsAsync(SencoId, SencoChat, "personal", "help");
+        (await Chats.SendAsync(School, SencoId, "test-refused", null, "hello", default)).Should().BeTrue();
+        _bot.Connector.FailNext(status);
+
+        (await DispatchAsync(_bot.Services)).Should().Be(0);
+
+        (await _bot.Services.GetRequiredService<ConversationReferenceStore>().IsRemovedAsync(SencoChat, default)).Should().BeTrue();
+        (await Chats.FindAsync(School, SencoId, default)).Should().BeNull();
+        (await Chats.DeliverAsync(School, SencoId, "test-next-day", null, "hello again", default)).Should().Be(StaffReach.NoChat, "tomorrow's alert must not go to the dead chat");
+        (await Chats.SendAsync(School, SencoId, "test-send", null, "hello again", default)).Should().BeFalse();
+        (await Chats.ReachAsync(School, SencoId, "test-reach", "hello again", default)).Should().Be(StaffReach.NoChat);
+        (await Chats.UnreachableAsync(School, default)).Should().Contain(m => m.EntraObjectId == SencoId);
+        var senco = await SencoNameAsync();
+        (await DashboardAsync()).Unreachable.Should().Contain(s => s.Name == senco, "the dashboard's \"cannot be reached\" line lists them");
+    }
+
+    [Fact]
+    public async Task Help_AfterTheConnectorRefusedTheirChat_ReachableAgain()
+    {
+        await SayAsAsync(SencoId, SencoChat, "personal", "help");
+        await Chats.SendAsync(School, SencoId, "test-refused", null, "hello", default);
+        _bot.Connector.FailNext(403);
+        await DispatchAsync(_bot.Services);
+        (await Chats.FindAsync(School, SencoId, default)).Should().BeNull();
+
+        await SayAsAsync(SencoId, SencoChat, "personal", "help");
+
+        (await _bot.Services.GetRequiredService<ConversationReferenceStore>().IsRemovedAsync(SencoChat, default)).Should().BeFalse();
+        (await Chats.DeliverAsync(School, SencoId, "test-after-help", null, "hello again", default)).Should().Be(StaffReach.Queued);
+        (await Chats.UnreachableAsync(School, default)).Should().NotContain(m => m.EntraObjectId == SencoId);
+        var senco = await SencoNameAsync();
+        (await DashboardAsync()).Unreachable.Should().NotContain(s => s.Name == senco);
+        var before = _bot.Connector.Requests.Count;
+        var count = await DispatchAsync(_bot.Services);
+        (await _bot.Connector.WaitForAsync(before + count)).Skip(before).Should().ContainSingle().Which.Path.Should().Contain(SencoChat);
+    }
+
+    [Fact]
+    public async Task Install_AfterTheConnectorRefusedTheirChat_ReachableAgain()
+    {
+        await SayAsAsync(SencoId, SencoChat, "personal", "help");
+        await Chats.SendAsync(School, SencoId, "test-refused", null, "hello", default);
+        _bot.Connector.FailNext(404);
+        await DispatchAsync(_bot.Services);
+        (await Chats.FindAsync(School, SencoId, default)).Should().BeNull();
+        var install = _bot.Activity("conversationUpdate", text: null);
+        install["from"] = new JsonObject { ["id"] = $"29:{SencoId}", ["aadObjectId"] = SencoId };
+        install["conversation"] = new JsonObject { ["id"] = SencoChat, ["conversationType"] = "personal", ["tenantId"] = "tenant-1" };
+        install["membersAdded"] = new JsonArray(new JsonObject { ["id"] = "28:" + BotFactory.AppId });
+
+        (await _bot.PostActivityAsync(install)).StatusCode.Should().Be(HttpStatusCode.OK);
+
+        (await Chats.DeliverAsync(School, SencoId, "test-after-install", null, "hello again", default)).Should().Be(StaffReach.Queued);
+        (await Chats.UnreachableAsync(School, default)).Should().NotContain(m => m.EntraObjectId == SencoId);
+    }
+
+    [Theory]
+    [InlineData(429)]
+    [InlineData(500)]
+    public async Task Alert_ThrottledOrServerError_ChatNotMarkedGone(int status)
+    {
+        await SayAsAsync(SencoId, SencoChat, "personal", "help");
+        await Chats.SendAsync(School, SencoId, "test-passing", null, "hello", default);
+        for (var i = 0; i < 5; i++)
+        {
+            _bot.Connector.FailNext(status, retryAfter: "0"); // more than the HTTP client's own retries
+        }
+
+        (await DispatchAsync(_bot.Services)).Should().Be(0);
+
+        (await _bot.Services.GetRequiredService<ProactiveOutbox>().FindAsync("test-passing", default))!.Status.Should().Be(OutboxStatus.Pending, "tried again later");
+        (await _bot.Services.GetRequiredService<ConversationReferenceStore>().IsRemovedAsync(SencoChat, default)).Should().BeFalse();
+        (await Chats.DeliverAsync(School, SencoId, "test-next", null, "hello again", default)).Should().Be(StaffReach.Queued);
+        (await Chats.UnreachableAsync(School, default)).Should().NotContain(m => m.EntraObjectId == SencoId);
+    }
+
+    private async Task<TermDashboardFigures> DashboardAsync() =>
+        (await _bot.Services.GetRequiredService<TermDashboard>().ForSchoolAsync(RosterReader.System("test"), School, default))!;
+
+    private async Task<string> SencoNameAsync() =>
+        (await _bot.Services.GetRequiredService<StaffDirectory>().FindByEntraIdAsync(SencoId, default))!.DisplayName;
 
     private async Task SayAsAsync(string entraId, string conversationId, string conversationType, string text, string? serviceUrl = null)
     {

@@ -90,6 +90,50 @@ public sealed class ProactiveOutboxTests : IAsyncLifetime
         entry.Failure.Should().Be(failure);
     }
 
+    [Theory]
+    [InlineData(403)]
+    [InlineData(404)]
+    public async Task Dispatch_RefusedForGood_ConversationMarkedRemoved(int status)
+    {
+        await _outbox.EnqueueAsync(Message("alert-gone"), CancellationToken.None);
+        _bot.Connector.FailNext(status);
+
+        await Dispatcher(_bot).DispatchOnceAsync(CancellationToken.None);
+
+        (await _bot.Services.GetRequiredService<ConversationReferenceStore>().IsRemovedAsync("19:year3@thread.tacv2", CancellationToken.None)).Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData(429)]
+    [InlineData(500)]
+    [InlineData(400)]
+    public async Task Dispatch_ThrottledServerErrorOrBadRequest_ConversationNotMarkedRemoved(int status)
+    {
+        await _outbox.EnqueueAsync(Message("alert-passing"), CancellationToken.None);
+        for (var i = 0; i < 5; i++)
+        {
+            _bot.Connector.FailNext(status, retryAfter: "0"); // more than the HTTP client's own retries
+        }
+
+        (await Dispatcher(_bot).DispatchOnceAsync(CancellationToken.None)).Should().Be(0);
+
+        (await _bot.Services.GetRequiredService<ConversationReferenceStore>().IsRemovedAsync("19:year3@thread.tacv2", CancellationToken.None)).Should().BeFalse();
+    }
+
+    [Fact]
+    public async Task Dispatch_CardUpdateAnswered404_ConversationNotMarkedRemoved()
+    {
+        var update = Message("update-gone") with { UpdateActivityId = "activity-deleted" };
+        await _outbox.EnqueueAsync(update, CancellationToken.None);
+        _bot.Connector.FailNext(404);
+
+        await Dispatcher(_bot).DispatchOnceAsync(CancellationToken.None);
+
+        (await _outbox.FindAsync("update-gone", CancellationToken.None))!.Failure.Should().Be(DeliveryFailure.ConversationNotFound);
+        (await _bot.Services.GetRequiredService<ConversationReferenceStore>().IsRemovedAsync("19:year3@thread.tacv2", CancellationToken.None))
+            .Should().BeFalse("a 404 on an update says the message is gone, not the conversation");
+    }
+
     [Fact]
     public async Task Dispatch_ServiceUrlNotSeenYet_NotCalledButKeptUntilItIs()
     {
