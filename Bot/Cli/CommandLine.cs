@@ -26,7 +26,8 @@ public sealed class CommandLine(IServiceProvider services, TextWriter output, Te
           dotnet run --project Bot -- import --school <id> [--dry-run] <pupils.csv> [contacts.csv] [staff.csv]
           dotnet run --project Bot -- seed-demo
           dotnet run --project Bot -- erase --school <id> --upn <UPN> --confirm
-          dotnet run --project Bot -- simulate-year [--school <id>] [--seed <n>] [--miss-probability 0.1] [--follow-up-success 0.8] [--pupils 260] [--terms 3]
+          dotnet run --project Bot -- simulate-year [--school <id>] [--seed <n>] [--miss-probability 0.1] [--follow-up-success 0.8] [--no-response-probability 0.05]
+                                            [--needs-changes-probability 0.2] [--pupils 260] [--terms 3]
 
         import     checks the roster files and, when every row is good, makes the school's roster match them.
                    --dry-run shows what would be added, changed and removed, and writes nothing.
@@ -35,8 +36,9 @@ public sealed class CommandLine(IServiceProvider services, TextWriter output, Te
                    for an erasure request. It cannot be undone, so it asks for --confirm.
         simulate-year  simulates a school year of plan meetings on the demo school (260 pupils, 3 terms) on
                    accelerated time, in tables of its own that it drops afterwards, and prints the dashboard's
-                   figures per term and year group, the alert latency and the invariants. Exit code 1 when an
-                   invariant is broken. docs/attendance.md says what is simulated.
+                   figures per term and year group, the alert latency, the "no response" alerts, weekly digests
+                   and SLT moderation, and the invariants. Exit code 1 when an invariant is broken.
+                   docs/attendance.md says what is simulated.
 
         Exit codes: 0 done, 1 the files have problems (the report lists them) or a simulation broke an
         invariant, 2 usage, 3 storage unavailable.
@@ -185,6 +187,12 @@ public sealed class CommandLine(IServiceProvider services, TextWriter output, Te
                 case "--follow-up-success" when Probability(value) is { } success:
                     settings = settings with { FollowUpSuccess = success };
                     break;
+                case "--no-response-probability" when Probability(value) is { } silent && silent <= 0.5:
+                    settings = settings with { NoResponseProbability = silent };
+                    break;
+                case "--needs-changes-probability" when Probability(value) is { } changes:
+                    settings = settings with { NeedsChangesProbability = changes };
+                    break;
                 case "--pupils" when int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pupils) && pupils is >= 1 and <= 5000:
                     settings = settings with { Pupils = pupils };
                     break;
@@ -192,7 +200,7 @@ public sealed class CommandLine(IServiceProvider services, TextWriter output, Te
                     settings = settings with { Terms = terms };
                     break;
                 default:
-                    return UsageError($"Bad or unknown argument {args[i]}{(value is null ? "" : " " + value)}: --school takes an id, --seed a whole number, the probabilities 0 to 1, --pupils 1 to 5000, --terms 1 to 3.");
+                    return UsageError($"Bad or unknown argument {args[i]}{(value is null ? "" : " " + value)}: --school takes an id, --seed a whole number, the probabilities 0 to 1 (--no-response-probability at most 0.5: as many again give views without choosing a time), --pupils 1 to 5000, --terms 1 to 3.");
             }
             i++;
         }

@@ -1,20 +1,29 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
 using Stopwatch = System.Diagnostics.Stopwatch;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Options;
+using SendPlans.Bot.AfterMeeting;
 using SendPlans.Bot.Attendance;
 using SendPlans.Bot.Booking;
+using SendPlans.Bot.ParentLinks;
 using SendPlans.Bot.Reports;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Roster.Demo;
 using SendPlans.Bot.Roster.Import;
 using SendPlans.Bot.Terms;
+using SendPlans.Bot.Views;
+using SendPlans.Cards.Views;
 using SendPlans.Infrastructure.BotFramework;
 using SendPlans.Infrastructure.Calendars;
 using SendPlans.Infrastructure.Storage;
 
 namespace SendPlans.Bot.Simulation;
 
-/// <summary>What to simulate: the demo school (or a smaller one like it), how often parents miss and how often a follow-up brings them in.</summary>
+/// <summary>
+/// What to simulate: the demo school (or a smaller one like it), how often parents miss, how often a
+/// follow-up brings them in, how often a parent never answers at all, and how often SLT ask for changes.
+/// </summary>
 public sealed record SimulationSettings
 {
     public string SchoolId { get; init; } = DemoSchool.Id;
@@ -23,6 +32,12 @@ public sealed record SimulationSettings
     public double FollowUpSuccess { get; init; } = 0.8;
     public int Pupils { get; init; } = 260;
     public int Terms { get; init; } = 3;
+
+    /// <summary>A parent who neither chooses a time nor gives views (the "no response" alert); as many again give views without choosing.</summary>
+    public double NoResponseProbability { get; init; } = 0.05;
+
+    /// <summary>An SLT member marks a sampled plan "Needs changes" (with a comment), otherwise "Approved".</summary>
+    public double NeedsChangesProbability { get; init; } = 0.2;
 }
 
 /// <summary>Time from a missed meeting's end to its alert being queued, on the simulated clock.</summary>
@@ -58,7 +73,26 @@ public sealed record SimulatedYear(
     public double? AttendanceAfter => Dashboard.AttendancePercent;
 }
 
-public sealed record SimulatedTerm(string TermId, string Title, IReadOnlyList<SimulatedYear> Years, SimulatedYear Total);
+/// <summary>
+/// One term: its year groups; the parents who never answered (no time chosen, no views) and their
+/// "no response" alerts, those who gave views without choosing a time; the weekly digests the real
+/// job queued over its weeks; the plans agreed, and SLT moderation (from the dashboard) of the
+/// classes that had agreed plans when it started.
+/// </summary>
+public sealed record SimulatedTerm(
+    string TermId,
+    string Title,
+    IReadOnlyList<SimulatedYear> Years,
+    SimulatedYear Total,
+    int Silent,
+    int ViewsOnly,
+    int NoResponseAlerts,
+    int DigestWeeks,
+    int DigestsSent,
+    int AgreedPlans,
+    int ClassesWithPlans,
+    int ClassesSampled,
+    ModerationCounts Moderation);
 
 /// <summary>What a simulated year did, and every broken invariant (empty when all held).</summary>
 public sealed record SimulationResult(
@@ -67,6 +101,7 @@ public sealed record SimulationResult(
     int Meetings,
     int Missed,
     int Alerts,
+    int NoResponseAlerts,
     LatencyFigures Latency,
     LatencyFigures ReportLatency,
     LatencyFigures TeacherLatency,
@@ -86,8 +121,13 @@ public sealed record SimulationResult(
 /// 1 − miss; Teams reports who came (or, for a parent with no email, an in-person meeting whose
 /// teacher answers the one-tap question); the year lead claims each alert and rebooks; the parent
 /// comes to the rebooked meeting with probability follow-up-success, otherwise the lead records a
-/// decline or "could not reach" (which the sweep escalates). Seeded, so a run repeats exactly.
-/// Alerts are counted as queued in the outbox: no Connector is involved.
+/// decline or "could not reach" (which the sweep escalates). A few parents never answer the
+/// invitation or give views (the sweep's "no response" check alerts after the deadline); as many
+/// give views without choosing a time. The teacher records what was agreed after each held meeting;
+/// the sweep starts SLT moderation after the deadline and the simulated SLT member answers each
+/// sampled plan through the moderation service. The weekly digest job runs on each digest day of the
+/// term. Seeded, so a run repeats exactly. Alerts and digests are counted as queued in the outbox:
+/// no Connector is involved.
 /// </summary>
 public sealed class YearSimulation
 {
@@ -107,8 +147,17 @@ public sealed class YearSimulation
     private readonly Dictionary<string, HashSet<string>> _actors = new(StringComparer.Ordinal);
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly List<string> _violations = [];
+    private readonly HashSet<(string TermId, string Upn)> _silent = [];
+    private readonly HashSet<(string TermId, string Upn)> _viewsOnly = [];
+    private readonly Dictionary<string, List<string>> _digestWeeks = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _digestsSent = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _agreedPlans = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _agreedByDeadline = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlySet<string>> _classesWithPlans = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IReadOnlyList<ModerationItem>> _sampled = new(StringComparer.Ordinal);
     private long _order;
     private long _sweepPhase;
+    private readonly long _digestPhase;
     private int _rescheduled;
     private int _directRebooks;
     private int _sweeps;
@@ -128,7 +177,11 @@ public sealed class YearSimulation
         _options = services.GetRequiredService<IOptions<AttendanceOptions>>().Value;
         // The sweep's timer started whenever the host did: its runs fall anywhere in the interval.
         _sweepPhase = (long)(_random.NextDouble() * _options.SweepInterval.Ticks);
+        _digestPhase = (long)(_random.NextDouble() * DigestInterval.Ticks);
     }
+
+    /// <summary>How often the weekly digest job looks whether its time has come (<see cref="WeeklyDigestJob"/>'s interval).</summary>
+    private static readonly TimeSpan DigestInterval = TimeSpan.FromMinutes(30);
 
     /// <summary>One meeting occurrence (round 0 the first, 1 the rebooked one) and what the simulated parent does.</summary>
     private sealed record Occurrence(string MeetingId, string TermId, Pupil Pupil, int Round, DateTimeOffset End, bool Online, bool Attends, StaffMember Teacher);
@@ -206,10 +259,31 @@ public sealed class YearSimulation
                 var start = Instant(days[i % days.Count], AfterSchool[i / days.Count % AfterSchool.Length]);
                 var email = contacts.Where(c => !c.IsArchived && c.Email is not null).OrderBy(c => c.Priority).Select(c => c.Email).FirstOrDefault();
                 var teacher = TeacherOf(pupil);
+                // Most parents accept the booked time. A few are asked to choose from offered times and never
+                // answer (nor give views); as many give their views but never choose a time.
+                var answer = _random.NextDouble();
+                var choosing = answer < 2 * _settings.NoResponseProbability && contacts.Any(c => !c.IsArchived && c.ParentalResponsibility);
+                if (choosing)
+                {
+                    if (answer < _settings.NoResponseProbability)
+                    {
+                        _silent.Add((term.Id, pupil.Upn));
+                    }
+                    else
+                    {
+                        _viewsOnly.Add((term.Id, pupil.Upn));
+                        var day = days[_random.Next(days.Count(d => d < term.Deadline))];
+                        var upn = pupil.Upn;
+                        At(Instant(day, new TimeOnly(19, 0)), () => ParentGivesViewsAsync(term, upn, CancellationToken.None));
+                    }
+                }
+                var slot = new SlotTimes(start, start + MeetingLength);
                 booked.Add((new MeetingRecord(_school, term.Id, pupil.Upn, teacher.EntraObjectId, teacher.Email)
                 {
-                    Status = MeetingStatus.Booked,
-                    Slot = new SlotTimes(start, start + MeetingLength),
+                    Status = choosing ? MeetingStatus.ParentChoosing : MeetingStatus.Booked,
+                    Slot = slot,
+                    // Before-school times as the other choices, so they never hold a slot a rebooking would take.
+                    Offered = choosing ? [slot, .. new[] { new TimeOnly(8, 0), new TimeOnly(8, 20) }.Select(t => new SlotTimes(Instant(days[i % days.Count], t), Instant(days[i % days.Count], t) + MeetingLength))] : [],
                     TimeZone = _timeZone,
                 }, pupil, teacher, email));
             }
@@ -221,8 +295,120 @@ public sealed class YearSimulation
             {
                 var created = events[i].Event ?? throw new InvalidOperationException($"The Local calendar refused a simulated meeting: {events[i].Failure}");
                 var meeting = await meetings.CreateAsync(booked[i].Meeting with { EventId = created.EventId, JoinUrl = created.JoinUrl }, cancellationToken);
-                Plan(meeting, booked[i].Pupil, booked[i].Teacher, booked[i].Email, round: 0, attends: _random.NextDouble() >= _settings.MissProbability);
+                if (meeting.Status == MeetingStatus.Booked)
+                {
+                    Plan(meeting, booked[i].Pupil, booked[i].Teacher, booked[i].Email, round: 0, attends: _random.NextDouble() >= _settings.MissProbability);
+                }
             }
+            // The first sweep after the deadline day raises "no response" and starts moderation, as the host's timer would.
+            SweepAt(Instant(term.Deadline.AddDays(1), TimeOnly.MinValue));
+            PlanDigests(term);
+        }
+    }
+
+    /// <summary>
+    /// The digest job runs every half hour; on the digest day of each week of the simulated term
+    /// (half-term too: the job does not skip it) its first run after the digest time sends, and the
+    /// next one must send nothing.
+    /// </summary>
+    private void PlanDigests(Term term)
+    {
+        var from = DateOnly.FromDateTime(SchoolClock.Local(_clock.GetUtcNow(), _timeZone));
+        var weeks = _digestWeeks[term.Id] = [];
+        for (var day = term.Start < from ? from : term.Start; day <= term.End; day = day.AddDays(1))
+        {
+            if (day.DayOfWeek != _options.DigestDay)
+            {
+                continue;
+            }
+            var due = Instant(day, TimeOnly.FromTimeSpan(_options.DigestAt));
+            var interval = DigestInterval.Ticks;
+            var first = new DateTimeOffset(((due.UtcTicks - _digestPhase + interval - 1) / interval * interval) + _digestPhase, TimeSpan.Zero);
+            if (first < _clock.GetUtcNow())
+            {
+                continue;
+            }
+            var local = day.ToDateTime(TimeOnly.MinValue);
+            weeks.Add($"{ISOWeek.GetYear(local)}-W{ISOWeek.GetWeekOfYear(local):00}");
+            var termId = term.Id;
+            At(first, () => DigestAsync(termId, again: false, CancellationToken.None));
+            At(first + DigestInterval, () => DigestAsync(termId, again: true, CancellationToken.None));
+        }
+    }
+
+    private async Task DigestAsync(string termId, bool again, CancellationToken cancellationToken)
+    {
+        var sent = await Get<WeeklyDigestJob>().RunOnceAsync(cancellationToken);
+        if (again && sent > 0)
+        {
+            _violations.Add($"The weekly digest job's second run on {_clock.GetUtcNow():yyyy-MM-dd} sent {sent} more digest(s).");
+        }
+        _digestsSent[termId] = _digestsSent.GetValueOrDefault(termId) + sent;
+    }
+
+    /// <summary>A parent who never chooses a time sends views through their link's page (the same service the page posts to).</summary>
+    private async Task ParentGivesViewsAsync(Term term, string upn, CancellationToken cancellationToken)
+    {
+        var contacts = await Get<RosterStore>().GetContactsAsync(Reader, _school, upn, cancellationToken);
+        var contact = contacts.Where(c => !c.IsArchived && c.ParentalResponsibility).OrderBy(c => c.Priority).First();
+        var views = Get<ParentViewsService>();
+        var link = new ParentLink(ParentLinkPurpose.Views, _school, upn, ParentViewsService.ContactId(contact), term.Id, _clock.GetUtcNow().AddDays(14));
+        if (await views.FindAsync(link, cancellationToken) is not { } subject
+            || await views.SubmitAsync(subject, new JsonObject { [ParentViewsFields.GoingWell] = "Reading at bedtime", [ParentViewsFields.Worries] = "Friendships at playtime" }, cancellationToken) is null)
+        {
+            _violations.Add($"A parent's views for {TableKeys.Hash($"{term.Id}|{upn}")} could not be given before the deadline.");
+        }
+    }
+
+    /// <summary>After a held meeting the teacher records what was agreed (the "what we agreed" card's rules), which makes the plan agreed.</summary>
+    private async Task TeacherAgreesPlanAsync(Occurrence occurrence, CancellationToken cancellationToken)
+    {
+        var draft = new Plan(_school, occurrence.Pupil.Upn, occurrence.TermId, PlanStatus.Draft, []);
+        var agreed = AgreedRules.Apply(draft, new AgreedInput(["Read a short book with an adult each day", "Ask for help using the class help card"], "Parent and teacher agreed the targets."), _clock.GetUtcNow());
+        await Get<RosterStore>().CreatePlanAsync(RosterReader.For(occurrence.Teacher, "what we agreed"), agreed, cancellationToken);
+        _agreedPlans[occurrence.TermId] = _agreedPlans.GetValueOrDefault(occurrence.TermId) + 1;
+        if (SchoolClock.Today(_clock, _timeZone) <= _terms.First(t => t.Id == occurrence.TermId).Deadline)
+        {
+            _agreedByDeadline.Add(occurrence.TermId); // so the first sweep after the deadline has a sample to take
+        }
+    }
+
+    /// <summary>
+    /// Once the sweep has started a term's moderation, notes which classes had agreed plans then (each
+    /// must be sampled), and the SLT member answers each sampled plan an hour to three days later.
+    /// </summary>
+    private async Task CollectModerationAsync(CancellationToken cancellationToken)
+    {
+        var today = SchoolClock.Today(_clock, _timeZone);
+        foreach (var term in _terms.Where(t => today > t.Deadline && today <= t.End && !_sampled.ContainsKey(t.Id)))
+        {
+            var sample = await Get<ModerationService>().ForTermAsync(_school, term.Id, cancellationToken);
+            if (sample.Count == 0)
+            {
+                continue;
+            }
+            _sampled[term.Id] = sample;
+            var pupils = (await Get<RosterStore>().GetPupilsAsync(Reader, _school, includeArchived: false, cancellationToken)).ToDictionary(p => p.Upn, StringComparer.Ordinal);
+            _classesWithPlans[term.Id] = (await Get<RosterStore>().GetPlanStatusesAsync(Reader, _school, term.Id, cancellationToken))
+                .Where(p => p.Value is PlanStatus.Agreed or PlanStatus.Reviewed && pupils.ContainsKey(p.Key))
+                .Select(p => pupils[p.Key].ClassName).ToHashSet(StringComparer.Ordinal);
+            foreach (var item in sample)
+            {
+                At(_clock.GetUtcNow() + TimeSpan.FromMinutes(_random.Next(60, 72 * 60)), () => SltDecidesAsync(item, CancellationToken.None));
+            }
+        }
+    }
+
+    private async Task SltDecidesAsync(ModerationItem item, CancellationToken cancellationToken)
+    {
+        var slts = _staff.Where(s => s.Is(StaffRole.SLT)).OrderBy(s => s.DisplayName, StringComparer.Ordinal).ToList();
+        var slt = slts[_random.Next(slts.Count)];
+        var changes = _random.NextDouble() < _settings.NeedsChangesProbability;
+        var (_, refusal, notice) = await Get<ModerationService>().DecideAsync(slt, item.TermId, item.Upn,
+            changes ? ModerationOutcome.NeedsChanges : ModerationOutcome.Approved, changes ? "The second target needs a measure of success." : null, cancellationToken);
+        if (refusal is not null || notice is not null)
+        {
+            _violations.Add($"Moderation of {TableKeys.Hash($"{item.TermId}|{item.Upn}")} by SLT: {refusal ?? notice}");
         }
     }
 
@@ -265,6 +451,10 @@ public sealed class YearSimulation
         var end = meeting.Slot!.End;
         var occurrence = new Occurrence(id, meeting.TermId, pupil, round, end, meeting.JoinUrl is not null, attends, teacher);
         _occurrences[id] = occurrence;
+        if (attends)
+        {
+            At(end + TimeSpan.FromMinutes(_random.Next(10, 121)), () => TeacherAgreesPlanAsync(occurrence, CancellationToken.None));
+        }
         if (meeting.JoinUrl is { } joinUrl)
         {
             _teams.Held(joinUrl, teacher.Email, attends ? parentEmail : null);
@@ -284,6 +474,7 @@ public sealed class YearSimulation
         _sweeps++;
         await Get<AttendanceSweepJob>().RunOnceAsync(cancellationToken);
         await CollectNewAlertsAsync(cancellationToken);
+        await CollectModerationAsync(cancellationToken);
     }
 
     private async Task TeacherAnswersAsync(Occurrence occurrence, CancellationToken cancellationToken)
@@ -553,6 +744,11 @@ public sealed class YearSimulation
             }
         }
 
+        var noResponse = items.Where(i => i.Reason == FollowUpReason.NoResponse).ToList();
+        CheckNoResponse(noResponse);
+        CheckDigests(queued);
+        await CheckModerationAsync(queued, cancellationToken);
+
         var latencies = missedItems.Where(i => _occurrences.ContainsKey(i.MeetingId))
             .Select(i => (_occurrences[i.MeetingId].Online, Latency: i.CreatedAt - _occurrences[i.MeetingId].End)).ToList();
         var terms = new List<SimulatedTerm>();
@@ -573,14 +769,104 @@ public sealed class YearSimulation
                     _violations.Add($"{TermDashboard.Title(term)}, {y.Name}: attendance after follow-up {y.AttendanceAfter}% is below {y.AttendanceBefore}% before it.");
                 }
             }
-            terms.Add(new SimulatedTerm(term.Id, TermDashboard.Title(term), years, total));
+            var sampled = _sampled.GetValueOrDefault(term.Id) ?? [];
+            terms.Add(new SimulatedTerm(term.Id, TermDashboard.Title(term), years, total,
+                _silent.Count(p => p.TermId == term.Id), _viewsOnly.Count(p => p.TermId == term.Id), noResponse.Count(i => i.TermId == term.Id),
+                _digestWeeks.GetValueOrDefault(term.Id)?.Count ?? 0, _digestsSent.GetValueOrDefault(term.Id), _agreedPlans.GetValueOrDefault(term.Id),
+                _classesWithPlans.GetValueOrDefault(term.Id)?.Count ?? 0, sampled.Select(m => m.ClassName).Distinct(StringComparer.Ordinal).Count(),
+                figures.Total.Moderation));
         }
         return new SimulationResult(
-            _settings, terms, _occurrences.Count, _occurrences.Values.Count(o => !o.Attends), missedItems.Count,
+            _settings, terms, _occurrences.Count, _occurrences.Values.Count(o => !o.Attends), missedItems.Count, noResponse.Count,
             LatencyFigures.Of(latencies.Select(l => l.Latency)),
             LatencyFigures.Of(latencies.Where(l => l.Online).Select(l => l.Latency)),
             LatencyFigures.Of(latencies.Where(l => !l.Online).Select(l => l.Latency)),
             _sweeps, _rescheduled, _directRebooks, recipients, _violations, from, _clock.GetUtcNow(), stopwatch.Elapsed);
+    }
+
+    /// <summary>Exactly one "no response" follow-up per pupil whose parents neither chose a time nor gave views by the deadline; none for anyone else.</summary>
+    private void CheckNoResponse(IReadOnlyList<FollowUpItem> noResponse)
+    {
+        var raised = noResponse.GroupBy(i => (i.TermId, i.Upn)).ToDictionary(g => g.Key, g => g.Count());
+        foreach (var silent in _silent)
+        {
+            if (raised.GetValueOrDefault(silent) != 1)
+            {
+                _violations.Add($"A parent who never answered ({TableKeys.Hash($"{silent.TermId}|{silent.Upn}")}) raised {raised.GetValueOrDefault(silent)} no-response alert(s).");
+            }
+        }
+        foreach (var (pupil, count) in raised.Where(r => !_silent.Contains(r.Key)))
+        {
+            _violations.Add($"A parent who answered ({TableKeys.Hash($"{pupil.TermId}|{pupil.Upn}")}{(_viewsOnly.Contains(pupil) ? ", views without a time" : "")}) raised {count} no-response alert(s).");
+        }
+    }
+
+    /// <summary>One digest per year channel and one per SLT member for every simulated week of a term, and no more.</summary>
+    private void CheckDigests(HashSet<string> queued)
+    {
+        var channels = _years.Where(y => y.AlertChannel is { Conversation.Id: not null }).ToList();
+        var slts = _staff.Where(s => s.Is(StaffRole.SLT)).ToList();
+        foreach (var (termId, weeks) in _digestWeeks)
+        {
+            foreach (var week in weeks)
+            {
+                var missing = channels.Count(y => !queued.Contains(TableKeys.Hash($"digest|{_school}|{y.YearGroup.Code}|{week}")))
+                    + slts.Count(m => !queued.Contains(TableKeys.Hash($"digest|{_school}|slt|{m.EntraObjectId}|{week}")));
+                if (missing > 0)
+                {
+                    _violations.Add($"Week {week}: {missing} of the {channels.Count} year channels' and {slts.Count} SLT digests were not queued.");
+                }
+            }
+            var expected = weeks.Count * (channels.Count + slts.Count);
+            if (_digestsSent.GetValueOrDefault(termId) != expected)
+            {
+                _violations.Add($"{termId}: the digest job queued {_digestsSent.GetValueOrDefault(termId)} digests, not {expected} ({weeks.Count} weeks).");
+            }
+        }
+    }
+
+    /// <summary>
+    /// Moderation started for every term, sampled at least one plan of each class that had agreed plans
+    /// then, sent each sampled plan to every SLT member, and each ended Approved or Needs changes (whose
+    /// comment went to the class's teachers).
+    /// </summary>
+    private async Task CheckModerationAsync(HashSet<string> queued, CancellationToken cancellationToken)
+    {
+        var moderation = Get<ModerationService>();
+        var slts = _staff.Where(s => s.Is(StaffRole.SLT)).ToList();
+        foreach (var term in _terms)
+        {
+            if (!_sampled.TryGetValue(term.Id, out var started))
+            {
+                if (_agreedByDeadline.Contains(term.Id))
+                {
+                    _violations.Add($"{term.Id}: moderation did not start after the deadline.");
+                }
+                continue;
+            }
+            var sampledClasses = started.Select(m => m.ClassName).ToHashSet(StringComparer.Ordinal);
+            foreach (var className in _classesWithPlans[term.Id].Where(c => !sampledClasses.Contains(c)))
+            {
+                _violations.Add($"{term.Id}: class {className} had agreed plans but none was sampled for moderation.");
+            }
+            foreach (var item in await moderation.ForTermAsync(_school, term.Id, cancellationToken))
+            {
+                var which = TableKeys.Hash($"{item.TermId}|{item.Upn}");
+                if (item.Outcome is not (ModerationOutcome.Approved or ModerationOutcome.NeedsChanges))
+                {
+                    _violations.Add($"Moderated plan {which} ended {item.Outcome}.");
+                }
+                if (slts.Any(m => !queued.Contains(TableKeys.Hash($"moderation|{_school}|{item.TermId}|{item.Upn}|{m.EntraObjectId}"))))
+                {
+                    _violations.Add($"Moderated plan {which} was not sent to every SLT member.");
+                }
+                if (item.Outcome == ModerationOutcome.NeedsChanges
+                    && _staff.Where(m => m.Classes.Contains(item.ClassName, StringComparer.OrdinalIgnoreCase)).Any(m => !queued.Contains(TableKeys.Hash($"moderation-comment|{_school}|{item.TermId}|{item.Upn}|{m.EntraObjectId}"))))
+                {
+                    _violations.Add($"The comment on moderated plan {which} did not reach every teacher of its class.");
+                }
+            }
+        }
     }
 
     private SimulatedYear Year(string termId, YearFigures figures, Func<Occurrence, bool> inYear, Func<FollowUpItem, bool> itemInYear,
