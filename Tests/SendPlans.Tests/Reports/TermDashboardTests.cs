@@ -176,13 +176,7 @@ public sealed class TermDashboardTests(DashboardSchool school) : IClassFixture<D
     [Fact]
     public async Task DashboardCommand_Senco_SummaryCardWithLinkToThePage()
     {
-        var activity = school.Bot.Activity(text: "dashboard");
-        activity["from"] = new JsonObject { ["id"] = "29:sam", ["aadObjectId"] = DashboardSchool.Senco };
-        var before = school.Bot.Connector.Requests.Count;
-
-        (await school.Bot.PostActivityAsync(activity, authorization: null)).StatusCode.Should().Be(HttpStatusCode.OK);
-
-        var sent = (await school.Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>()
+        var sent = (await SayDashboardAsync("29:sam", DashboardSchool.Senco))
             .Single(b => b["attachments"] is not null);
         var card = sent["attachments"]![0]!["content"]!;
         card["actions"]![0]!["url"]!.GetValue<string>().Should().Be("https://sendplans.example.org/dashboard/oak");
@@ -209,13 +203,7 @@ public sealed class TermDashboardTests(DashboardSchool school) : IClassFixture<D
     [Fact]
     public async Task DashboardCommand_Admin_SummaryCardWithoutPupilVoice()
     {
-        var activity = school.Bot.Activity(text: "dashboard");
-        activity["from"] = new JsonObject { ["id"] = "29:jo", ["aadObjectId"] = DashboardSchool.Admin };
-        var before = school.Bot.Connector.Requests.Count;
-
-        (await school.Bot.PostActivityAsync(activity, authorization: null)).StatusCode.Should().Be(HttpStatusCode.OK);
-
-        var sent = (await school.Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>().ToList();
+        var sent = await SayDashboardAsync("29:jo", DashboardSchool.Admin);
         sent.Should().NotContain(b => b["text"] != null && b["text"]!.GetValue<string>().Contains("went wrong", StringComparison.Ordinal));
         var card = sent.Should().ContainSingle(b => b["attachments"] != null).Which["attachments"]![0]!["content"]!;
         card["actions"]![0]!["url"]!.GetValue<string>().Should().Be("https://sendplans.example.org/dashboard/oak");
@@ -231,13 +219,7 @@ public sealed class TermDashboardTests(DashboardSchool school) : IClassFixture<D
     [Fact]
     public async Task DashboardCommand_Senco_CardShowsPupilVoice()
     {
-        var activity = school.Bot.Activity(text: "dashboard");
-        activity["from"] = new JsonObject { ["id"] = "29:sam", ["aadObjectId"] = DashboardSchool.Senco };
-        var before = school.Bot.Connector.Requests.Count;
-
-        (await school.Bot.PostActivityAsync(activity, authorization: null)).StatusCode.Should().Be(HttpStatusCode.OK);
-
-        var card = (await school.Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>()
+        var card = (await SayDashboardAsync("29:sam", DashboardSchool.Senco))
             .Single(b => b["attachments"] is not null)["attachments"]![0]!["content"]!;
         card["body"]!.AsArray().Single(e => e!["id"]?.GetValue<string>() == "figures")!["facts"]!.AsArray()
             .Single(x => x!["title"]!.GetValue<string>() == "Pupil voice captured")!["value"]!.GetValue<string>().Should().Be("22.2%");
@@ -280,13 +262,7 @@ public sealed class TermDashboardTests(DashboardSchool school) : IClassFixture<D
     [Fact]
     public async Task DashboardCommand_StaffWithNoChat_CardSaysHowMany()
     {
-        var activity = school.Bot.Activity(text: "dashboard");
-        activity["from"] = new JsonObject { ["id"] = "29:sam", ["aadObjectId"] = DashboardSchool.Senco };
-        var before = school.Bot.Connector.Requests.Count;
-
-        (await school.Bot.PostActivityAsync(activity, authorization: null)).StatusCode.Should().Be(HttpStatusCode.OK);
-
-        var card = (await school.Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>()
+        var card = (await SayDashboardAsync("29:sam", DashboardSchool.Senco))
             .Single(b => b["attachments"] is not null)["attachments"]![0]!["content"]!;
         card["body"]!.AsArray().Single(e => e!["id"]?.GetValue<string>() == "unreachable")!["text"]!.GetValue<string>()
             .Should().MatchRegex(@"^\d+ (staff|member of staff) cannot be reached by the bot: .* The dashboard lists them\.$");
@@ -295,15 +271,21 @@ public sealed class TermDashboardTests(DashboardSchool school) : IClassFixture<D
     [Fact]
     public async Task DashboardCommand_Teacher_Refused()
     {
+        var sent = await SayDashboardAsync("29:tom", DashboardSchool.Teacher);
+        sent.Should().ContainSingle(b => b["text"] != null && b["text"]!.GetValue<string>().Contains("SENCo, SLT and admin", StringComparison.Ordinal));
+        sent.Should().NotContain(b => b["attachments"] != null);
+    }
+
+    /// <summary>Says "dashboard" in Teams as this member of staff; what the bot sent back.</summary>
+    private async Task<IReadOnlyList<JsonNode>> SayDashboardAsync(string teamsId, string entraId)
+    {
         var activity = school.Bot.Activity(text: "dashboard");
-        activity["from"] = new JsonObject { ["id"] = "29:tom", ["aadObjectId"] = DashboardSchool.Teacher };
+        activity["from"] = new JsonObject { ["id"] = teamsId, ["aadObjectId"] = entraId };
         var before = school.Bot.Connector.Requests.Count;
 
         (await school.Bot.PostActivityAsync(activity, authorization: null)).StatusCode.Should().Be(HttpStatusCode.OK);
 
-        var sent = (await school.Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>().ToList();
-        sent.Should().ContainSingle(b => b["text"] != null && b["text"]!.GetValue<string>().Contains("SENCo, SLT and admin", StringComparison.Ordinal));
-        sent.Should().NotContain(b => b["attachments"] != null);
+        return [.. (await school.Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>()];
     }
 }
 
