@@ -134,6 +134,6 @@ public sealed class AttendanceHandlers(
             await alerts.UpdatePostedCardAsync(item, card, cancellationToken);
             return;
         }
-        await outbox.EnqueueAsync(FollowUpAlerts.CardUpdate($"followup-update|{item.SchoolId}|{item.Id}|{posted}|{item.History.Count}", serviceUrl, conversationId, posted, card), cancellationToken);
+        await outbox.EnqueueAsync(OutboxMessage.CardUpdate($"followup-update|{item.SchoolId}|{item.Id}|{posted}|{item.History.Count}", serviceUrl, conversationId, posted, card), cancellationToken);
     }
 }

@@ -183,16 +183,8 @@ public sealed class FollowUpAlerts(
     {
         if (await outbox.FindAsync(ChannelKey(item), cancellationToken) is { Status: OutboxStatus.Sent, SentActivityId: { } activityId, SentConversationId: { } conversationId, ServiceUrl: { } serviceUrl } entry)
         {
-            await outbox.EnqueueAsync(CardUpdate($"{entry.Key}|update|{item.History.Count}", serviceUrl, conversationId, activityId, card), cancellationToken);
+            await outbox.EnqueueAsync(OutboxMessage.CardUpdate($"{entry.Key}|update|{item.History.Count}", serviceUrl, conversationId, activityId, card), cancellationToken);
         }
-    }
-
-    /// <summary>An outbox message that replaces a posted card, so everyone sees the new one at the outbox's pace.</summary>
-    internal static OutboxMessage CardUpdate(string key, string serviceUrl, string conversationId, string activityId, JsonNode card)
-    {
-        var activity = Activity.CreateMessage();
-        activity.Attachments = [Attachment.AdaptiveCard(card)];
-        return new OutboxMessage { Key = key, ServiceUrl = serviceUrl, ConversationId = conversationId, UpdateActivityId = activityId, Activity = activity };
     }
 
     /// <summary>The alert card for the item as it stands: only what a year lead may see.</summary>

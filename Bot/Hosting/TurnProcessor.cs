@@ -59,41 +59,33 @@ public sealed class TurnProcessor(
         {
             return;
         }
-        var reply = Activity.CreateMessage();
-        string? replaces = null;
-        switch (body.Type)
+        var key = $"late-invoke|{conversationId}|{invoke.Id}";
+        var message = body.Type switch
         {
-            case InvokeResponse.CardType when invoke.ReplyToId is { Length: > 0 } cardMessage:
-                reply.Attachments = [Attachment.AdaptiveCard(body.Value.DeepClone())];
-                replaces = cardMessage;
-                break;
-            case InvokeResponse.MessageType when body.Value is JsonValue text:
-                reply.Text = text.ToString();
-                break;
-            case InvokeResponse.ErrorType when body.Value["message"] is JsonValue message:
-                reply.Text = message.ToString();
-                break;
-            default:
-                return;
+            InvokeResponse.CardType when invoke.ReplyToId is { Length: > 0 } cardMessage =>
+                OutboxMessage.CardUpdate(key, serviceUrl, conversationId, cardMessage, body.Value.DeepClone()),
+            InvokeResponse.MessageType when body.Value is JsonValue text => Reply(text.ToString()),
+            InvokeResponse.ErrorType when body.Value["message"] is JsonValue error => Reply(error.ToString()),
+            _ => null,
+        };
+        if (message is null)
+        {
+            return;
         }
-        reply.Conversation = invoke.Conversation;
-        reply.From = invoke.Recipient;
-        reply.Recipient = invoke.From;
-        reply.ReplyToId = replaces is null ? invoke.ReplyToId : null;
         try
         {
-            await outbox.EnqueueAsync(new OutboxMessage
-            {
-                Key = $"late-invoke|{conversationId}|{invoke.Id}",
-                ServiceUrl = serviceUrl,
-                ConversationId = conversationId,
-                UpdateActivityId = replaces,
-                Activity = reply,
-            }, lifetime.ApplicationStopping);
+            await outbox.EnqueueAsync(message, lifetime.ApplicationStopping);
         }
         catch (Exception e) when (e is Azure.RequestFailedException or OperationCanceledException)
         {
             Log.LateAnswerLost(logger, invoke.Name ?? "", e.GetType().Name);
+        }
+
+        OutboxMessage Reply(string text)
+        {
+            var reply = invoke.CreateReply(text);
+            reply.ReplyToId = invoke.ReplyToId; // under the card that was pressed, not the invoke
+            return new OutboxMessage { Key = key, ServiceUrl = serviceUrl, ConversationId = conversationId, Activity = reply };
         }
     }
 

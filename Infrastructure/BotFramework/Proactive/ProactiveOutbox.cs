@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Azure;
 using Azure.Data.Tables;
 using SendPlans.Infrastructure.Storage;
@@ -28,6 +29,14 @@ public sealed record OutboxMessage
 
     /// <summary>Replace this earlier activity in <see cref="ConversationId"/> (a card update for everyone) instead of sending.</summary>
     public string? UpdateActivityId { get; init; }
+
+    /// <summary>A message that replaces a posted card with <paramref name="card"/>, at the outbox's pace.</summary>
+    public static OutboxMessage CardUpdate(string key, string serviceUrl, string conversationId, string activityId, JsonNode card)
+    {
+        var activity = Activity.CreateMessage();
+        activity.Attachments = [Attachment.AdaptiveCard(card)];
+        return new OutboxMessage { Key = key, ServiceUrl = serviceUrl, ConversationId = conversationId, UpdateActivityId = activityId, Activity = activity };
+    }
 }
 
 /// <summary>What is known of one message in the outbox.</summary>
