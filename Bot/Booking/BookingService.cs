@@ -426,7 +426,7 @@ public sealed class BookingService(
         {
             case CalendarFailureKind.PermissionMissing or CalendarFailureKind.SignInFailed:
                 var day = time.GetUtcNow().ToString("yyyyMMdd", System.Globalization.CultureInfo.InvariantCulture);
-                var admins = await StaffWithRoleAsync(schoolId, StaffRole.Admin, cancellationToken);
+                var admins = (await StaffDirectory.ForSchoolAsync(storage, schoolId, cancellationToken)).Where(s => s.Is(StaffRole.Admin)).ToList();
                 var reached = 0;
                 foreach (var admin in admins)
                 {
@@ -446,13 +446,6 @@ public sealed class BookingService(
             default:
                 return "The calendar refused some meetings. Press Try again; if it happens again, ask your school's admin to check the calendar settings.";
         }
-    }
-
-    internal async Task<IReadOnlyList<StaffMember>> StaffWithRoleAsync(string schoolId, StaffRole role, CancellationToken cancellationToken)
-    {
-        var table = await storage.GetTableAsync(StaffDirectory.StaffTable, cancellationToken);
-        var rows = await table.QueryAllAsync(Azure.Data.Tables.TableClient.CreateQueryFilter($"PartitionKey eq {schoolId}"), null, cancellationToken);
-        return [.. rows.Select(StaffDirectory.FromEntity).Where(s => s.Is(role))];
     }
 
     private NewCalendarEvent NewEvent(BookingScope scope, MeetingRecord meeting)

@@ -152,15 +152,10 @@ public sealed class StaffChats(
     /// </summary>
     public async Task<StaffReach> ReachAsync(string schoolId, string entraId, string key, string text, CancellationToken cancellationToken)
     {
-        if (await FindAsync(schoolId, entraId, cancellationToken) is not { } reference)
-        {
-            return StaffReach.NoChat;
-        }
-        if (await outbox.EnqueueAsync(Message(reference, key, null, text), cancellationToken))
-        {
-            return StaffReach.Queued;
-        }
-        return (await outbox.FindAsync(key, cancellationToken))?.Status == OutboxStatus.Failed ? StaffReach.Undeliverable : StaffReach.QueuedBefore;
+        var reach = await DeliverAsync(schoolId, entraId, key, null, text, cancellationToken);
+        return reach == StaffReach.QueuedBefore && (await outbox.FindAsync(key, cancellationToken))?.Status == OutboxStatus.Failed
+            ? StaffReach.Undeliverable
+            : reach;
     }
 
     /// <summary>

@@ -99,7 +99,7 @@ public sealed class ViewsLinkMailJob(
             {
                 sent += await SendOnceAsync(mail, claims, school.SchoolId, key, pupil.Upn, Message(school, term, pupil, contact, token, key, reminder: false), cancellationToken);
             }
-            else if (reminderFrom is { } from && link.GetDateTimeOffset("SentAt") < from && Time.GetUtcNow() >= from)
+            else if (reminderFrom is { } from && link.GetDateTimeOffset(MailClaims.SentAtColumn) < from && Time.GetUtcNow() >= from)
             {
                 // One reminder in the last days before the deadline, to a parent mailed before then who has not answered.
                 var reminderKey = key + ReminderSuffix;
