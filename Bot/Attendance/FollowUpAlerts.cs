@@ -70,45 +70,28 @@ public sealed class FollowUpAlerts(
         }
         Log.NoChannel(logger, item.SchoolId, item.YearGroup, problem);
         var people = await staff.ForSchoolAsync(item.SchoolId, cancellationToken);
-        var (sencos, sencosReached) = (0, 0);
-        foreach (var senco in people.Where(p => p.Is(StaffRole.SENCo)))
+        var toSencos = await chats.DeliverToEachAsync(item.SchoolId, await WhoMaySeeAsync(people.Where(p => p.Is(StaffRole.SENCo)), item, cancellationToken),
+            $"followup|{item.SchoolId}|{item.Id}|senco", card, null, cancellationToken);
+        if (toSencos.Reached == 0)
         {
-            if (await MaySeeAsync(senco, item, cancellationToken))
-            {
-                sencos++;
-                if (await chats.DeliverAsync(item.SchoolId, senco.EntraObjectId, $"followup|{item.SchoolId}|{item.Id}|senco|{senco.EntraObjectId}", card, null, cancellationToken) != StaffReach.NoChat)
-                {
-                    sencosReached++;
-                }
-            }
-        }
-        if (sencosReached == 0)
-        {
-            Log.NobodyReached(logger, "Follow-up alert", item.SchoolId, sencos);
+            Log.NobodyReached(logger, "Follow-up alert", item.SchoolId, toSencos.Recipients);
         }
         var yearName = YearGroup.TryParse(item.YearGroup, out var y) ? y.DisplayName : item.YearGroup;
         // The admin is told the truth: an alert that reached no SENCo is waiting on nobody.
-        var toSenco = sencosReached > 0 ? "an alert went to the SENCo"
+        var toSenco = toSencos.Reached > 0 ? "an alert went to the SENCo"
             : "an alert was meant for the SENCo, but no SENCo can be reached in Teams yet (they need to say hello to the bot in a personal chat, or have it installed for them)";
         var notice = problem == "no channel configured"
             ? $"{yearName} has no channel for attendance alerts, so {toSenco}. Add the bot to the year team's channel to send alerts there."
             : $"The bot was removed from the {yearName} team, so {toSenco}. Add the bot to the team again to send alerts there.";
         var day = time.GetUtcNow().UtcDateTime.ToString("yyyyMMdd", CultureInfo.InvariantCulture);
-        var (admins, adminsReached) = (0, 0);
-        foreach (var admin in people.Where(p => p.Is(StaffRole.Admin)))
+        // Once a day per year group and problem: the admin needs to act, not a message per pupil.
+        var toAdmins = await chats.DeliverToEachAsync(item.SchoolId, people.Where(p => p.Is(StaffRole.Admin)),
+            $"followup-admin|{item.SchoolId}|{item.YearGroup}|{problem}|{day}", null, notice, cancellationToken);
+        if (toAdmins.Reached == 0)
         {
-            // Once a day per year group and problem: the admin needs to act, not a message per pupil.
-            admins++;
-            if (await chats.DeliverAsync(item.SchoolId, admin.EntraObjectId, $"followup-admin|{item.SchoolId}|{item.YearGroup}|{problem}|{day}|{admin.EntraObjectId}", null, notice, cancellationToken) != StaffReach.NoChat)
-            {
-                adminsReached++;
-            }
+            Log.NobodyReached(logger, "Alerts channel notice", item.SchoolId, toAdmins.Recipients);
         }
-        if (adminsReached == 0)
-        {
-            Log.NobodyReached(logger, "Alerts channel notice", item.SchoolId, admins);
-        }
-        return sencosReached > 0 ? "senco" : "nobody";
+        return toSencos.Reached > 0 ? "senco" : "nobody";
     }
 
     /// <summary>Applies a person's action to the item, ETag-safe. Returns the item, or the reason it was refused.</summary>
@@ -142,21 +125,12 @@ public sealed class FollowUpAlerts(
             }
             escalated++;
             var card = (await CardAsync(stored, cancellationToken)).ToJsonNode();
-            var (recipients, reached) = (0, 0);
-            foreach (var person in (await staff.ForSchoolAsync(item.SchoolId, cancellationToken)).Where(p => p.Is(StaffRole.SENCo) || p.Is(StaffRole.SLT)))
+            var told = await chats.DeliverToEachAsync(item.SchoolId,
+                await WhoMaySeeAsync((await staff.ForSchoolAsync(item.SchoolId, cancellationToken)).Where(p => p.Is(StaffRole.SENCo) || p.Is(StaffRole.SLT)), stored, cancellationToken),
+                $"followup-escalated|{item.SchoolId}|{item.Id}", card, null, cancellationToken);
+            if (told.Reached == 0)
             {
-                if (await MaySeeAsync(person, stored, cancellationToken))
-                {
-                    recipients++;
-                    if (await chats.DeliverAsync(item.SchoolId, person.EntraObjectId, $"followup-escalated|{item.SchoolId}|{item.Id}|{person.EntraObjectId}", card, null, cancellationToken) != StaffReach.NoChat)
-                    {
-                        reached++;
-                    }
-                }
-            }
-            if (reached == 0)
-            {
-                Log.NobodyReached(logger, "Follow-up escalation", item.SchoolId, recipients);
+                Log.NobodyReached(logger, "Follow-up escalation", item.SchoolId, told.Recipients);
             }
             await UpdatePostedCardAsync(stored, card, cancellationToken);
         }
@@ -220,6 +194,19 @@ public sealed class FollowUpAlerts(
     }
 
     /// <summary>The last word on who may get an alert: the roster's own access rule for that pupil.</summary>
+    private async Task<IReadOnlyList<StaffMember>> WhoMaySeeAsync(IEnumerable<StaffMember> people, FollowUpItem item, CancellationToken cancellationToken)
+    {
+        var allowed = new List<StaffMember>();
+        foreach (var person in people)
+        {
+            if (await MaySeeAsync(person, item, cancellationToken))
+            {
+                allowed.Add(person);
+            }
+        }
+        return allowed;
+    }
+
     public Task<bool> MaySeeAsync(StaffMember member, FollowUpItem item, CancellationToken cancellationToken) =>
         access.MayReadAsync(RosterReader.For(member, "follow-up alert"), new RosterScope.OnePupil(item.SchoolId, item.Upn), RosterData.Roster, cancellationToken);
 

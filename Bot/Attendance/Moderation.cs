@@ -91,17 +91,11 @@ public sealed class ModerationService(
                     continue;
                 }
                 var card = Card(pupils[upn], term.Id, plan, null).ToJsonNode();
-                foreach (var reviewer in reviewers)
+                var delivery = await chats.DeliverToEachAsync(school.SchoolId, reviewers, $"moderation|{school.SchoolId}|{term.Id}|{upn}", card, null, cancellationToken);
+                sent += delivery.Queued;
+                foreach (var reviewer in delivery.Unreached)
                 {
-                    switch (await chats.DeliverAsync(school.SchoolId, reviewer.EntraObjectId, $"moderation|{school.SchoolId}|{term.Id}|{upn}|{reviewer.EntraObjectId}", card, null, cancellationToken))
-                    {
-                        case StaffReach.Queued:
-                            sent++;
-                            break;
-                        case StaffReach.NoChat:
-                            unreached[reviewer.EntraObjectId] = reviewer;
-                            break;
-                    }
+                    unreached[reviewer.EntraObjectId] = reviewer;
                 }
             }
             if (reviewers.Count == 0 || unreached.Count > 0)
@@ -150,13 +144,7 @@ public sealed class ModerationService(
                     continue;
                 }
                 var card = Card(pupil, item.TermId, plan, item.Outcome).ToJsonNode();
-                foreach (var reviewer in ready)
-                {
-                    if (await chats.DeliverAsync(schoolId, reviewer.EntraObjectId, $"moderation|{schoolId}|{item.TermId}|{item.Upn}|{reviewer.EntraObjectId}", card, null, cancellationToken) == StaffReach.Queued)
-                    {
-                        sent++;
-                    }
-                }
+                sent += (await chats.DeliverToEachAsync(schoolId, ready, $"moderation|{schoolId}|{item.TermId}|{item.Upn}", card, null, cancellationToken)).Queued;
             }
         }
         started["Waiting"] = string.Join(';', waiting);
@@ -230,15 +218,9 @@ public sealed class ModerationService(
         {
             var pupil = await roster.GetPupilAsync(Reader, item.SchoolId, upn, cancellationToken);
             var teachers = (await staff.ForSchoolAsync(item.SchoolId, cancellationToken)).Where(s => s.Classes.Contains(item.ClassName, StringComparer.OrdinalIgnoreCase)).ToList();
-            var unreached = new List<string>();
-            foreach (var teacher in teachers)
-            {
-                if (await chats.DeliverAsync(item.SchoolId, teacher.EntraObjectId, $"moderation-comment|{item.SchoolId}|{termId}|{upn}|{teacher.EntraObjectId}", null,
-                    $"{reviewer.DisplayName} moderated {pupil?.LegalForename ?? "a pupil"}'s plan and asks for changes: {item.Comment}", cancellationToken) == StaffReach.NoChat)
-                {
-                    unreached.Add(teacher.DisplayName);
-                }
-            }
+            var unreached = (await chats.DeliverToEachAsync(item.SchoolId, teachers, $"moderation-comment|{item.SchoolId}|{termId}|{upn}", null,
+                $"{reviewer.DisplayName} moderated {pupil?.LegalForename ?? "a pupil"}'s plan and asks for changes: {item.Comment}", cancellationToken))
+                .Unreached.Select(t => t.DisplayName).ToList();
             if (unreached.Count == teachers.Count)
             {
                 Log.NobodyReached(logger, "Moderation comment", item.SchoolId, teachers.Count);

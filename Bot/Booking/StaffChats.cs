@@ -196,16 +196,32 @@ public sealed class StaffChats(
     /// <summary>Tells everyone with <paramref name="role"/> in the school, once per <paramref name="key"/>; how many there are and how many it reached.</summary>
     public async Task<(int Recipients, int Reached)> TellAsync(string schoolId, StaffRole role, string key, string text, CancellationToken cancellationToken)
     {
-        var (recipients, reached) = (0, 0);
-        foreach (var member in (await staff.ForSchoolAsync(schoolId, cancellationToken)).Where(s => s.Is(role)))
+        var delivery = await DeliverToEachAsync(schoolId, (await staff.ForSchoolAsync(schoolId, cancellationToken)).Where(s => s.Is(role)), key, null, text, cancellationToken);
+        return (delivery.Recipients, delivery.Reached);
+    }
+
+    /// <summary>
+    /// <see cref="DeliverAsync"/> to each of <paramref name="people"/>, keyed <c>{key}|{their Entra id}</c>
+    /// so each gets it once: how many were asked, how many it was queued for now, and whom it cannot reach.
+    /// </summary>
+    public async Task<StaffDelivery> DeliverToEachAsync(
+        string schoolId, IEnumerable<StaffMember> people, string key, JsonNode? card, string? text, CancellationToken cancellationToken)
+    {
+        var (recipients, queued, unreached) = (0, 0, new List<StaffMember>());
+        foreach (var member in people)
         {
             recipients++;
-            if (await DeliverAsync(schoolId, member.EntraObjectId, $"{key}|{member.EntraObjectId}", null, text, cancellationToken) != StaffReach.NoChat)
+            switch (await DeliverAsync(schoolId, member.EntraObjectId, $"{key}|{member.EntraObjectId}", card, text, cancellationToken))
             {
-                reached++;
+                case StaffReach.Queued:
+                    queued++;
+                    break;
+                case StaffReach.NoChat:
+                    unreached.Add(member);
+                    break;
             }
         }
-        return (recipients, reached);
+        return new StaffDelivery(recipients, queued, unreached);
     }
 
     /// <summary>"Ann Lee", "Ann Lee and Bo Cole", "Ann Lee, Bo Cole and Cy Dee".</summary>
@@ -231,6 +247,15 @@ public sealed class StaffChats(
             Activity = activity,
         };
     }
+}
+
+/// <summary>What became of one message to several members of staff.</summary>
+/// <param name="Queued">Queued by this call; the others it reached had it queued before.</param>
+/// <param name="Unreached">Those with no chat with the bot: nobody will see it for them.</param>
+public sealed record StaffDelivery(int Recipients, int Queued, IReadOnlyList<StaffMember> Unreached)
+{
+    /// <summary>Queued now or before: they will see it.</summary>
+    public int Reached => Recipients - Unreached.Count;
 }
 
 /// <summary>What became of a message to a member of staff.</summary>
