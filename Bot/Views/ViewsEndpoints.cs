@@ -67,22 +67,12 @@ public static class ViewsEndpoints
             // filled in (cleaned as a save would be), so one more press of Send saves it.
             Log.ViewsNotSaved(logger, "antiforgery");
             http.Response.StatusCode = StatusCodes.Status400BadRequest;
-            var typed = TypedAnswers(http) is { } answers
+            var typed = PostedAnswers(http) is { } answers
                 ? subject with { Views = new ParentViews(subject.Link.SchoolId, subject.Link.TermId, subject.Link.PupilId, subject.Link.ContactId, ParentViewsService.Clean(subject, answers)) }
                 : subject;
             return FormPage(http, token, typed, antiforgery, ParentViewsText.Get("NotSavedBanner", subject.Culture), warning: true);
         }
-        JsonObject? raw;
-        try
-        {
-            var form = await http.Request.ReadFormAsync(cancellationToken);
-            raw = JsonNode.Parse(form["answers"].ToString()) as JsonObject;
-        }
-        catch (Exception e) when (e is JsonException or InvalidDataException or BadHttpRequestException or IOException)
-        {
-            raw = null;
-        }
-        if (raw is null)
+        if (PostedAnswers(http) is not { } raw)
         {
             return Results.BadRequest();
         }
@@ -98,8 +88,11 @@ public static class ViewsEndpoints
         return Results.Redirect($"/views/{Uri.EscapeDataString(token)}?saved=1", permanent: false, preserveMethod: false);
     }
 
-    /// <summary>The answers the page posted, when the body is a form that holds them; null otherwise.</summary>
-    private static JsonObject? TypedAnswers(HttpContext http)
+    /// <summary>
+    /// The answers the page posted, when the body is a form that holds them; null otherwise. The
+    /// antiforgery check has read the form already, so this reads no body.
+    /// </summary>
+    private static JsonObject? PostedAnswers(HttpContext http)
     {
         try
         {
