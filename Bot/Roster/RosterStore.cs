@@ -96,13 +96,14 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access, Plan
     {
         await access.EnsureCanReadAsync(reader, new RosterScope.OnePupil(schoolId, upn), RosterData.Plan, cancellationToken);
         var table = await storage.GetTableAsync(PlansTable, cancellationToken);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(schoolId, PlanKey(termId, upn), cancellationToken: cancellationToken);
-        if (!row.HasValue)
-        {
-            return null;
-        }
-        await audit.RecordAsync(reader, PlanAuditAction.Read, schoolId, termId, [upn], cancellationToken);
-        return ToPlan(row.Value!);
+        // The read is audited as it is made, not after it: the reader waits for one storage round
+        // trip instead of two (a parent's page, the teacher's plan card). So the audit holds every
+        // attempt, including one that found no plan; if the audit cannot be written, nothing is returned.
+        var read = table.GetEntityIfExistsAsync<TableEntity>(schoolId, PlanKey(termId, upn), cancellationToken: cancellationToken);
+        var audited = audit.RecordAsync(reader, PlanAuditAction.Read, schoolId, termId, [upn], cancellationToken);
+        await Task.WhenAll(read, audited);
+        var row = await read;
+        return row.HasValue ? ToPlan(row.Value!) : null;
     }
 
     public async Task<IReadOnlyList<Plan>> GetPlansAsync(RosterReader reader, string schoolId, string termId, CancellationToken cancellationToken)

@@ -67,8 +67,8 @@ public sealed class ParentViewsService(
     /// <summary>Null when the link names a pupil, contact or term the school does not have (or a contact without parental responsibility).</summary>
     public async Task<ViewsSubject?> FindAsync(ParentLink link, CancellationToken cancellationToken)
     {
-        // A parent's page waits for two storage round trips: the pupil row (which holds the
-        // contacts), the stored views and the plan together, then the plan read's audit row.
+        // A parent's page waits for one storage round trip: the pupil row (which holds the
+        // contacts), the stored views, the plan and the plan read's audit row, all together.
         // Terms and settings change a few times a year, so they are cached briefly. A signed link
         // cannot be made up, so the plan is read only for a parent the school gave a link to; if
         // the pupil or contact is gone since, the read is still audited, and nothing is shown.
