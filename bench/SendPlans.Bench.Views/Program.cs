@@ -55,6 +55,8 @@ internal static class Bench
         var storagePort = new Uri(storage.Split(';').First(p => p.StartsWith("TableEndpoint=", StringComparison.Ordinal))["TableEndpoint=".Length..]).Port;
         using var meters = new ServerMeters(storagePort);
         var latencies = new List<double>();
+        var azuriteCpu = new AzuriteCpu(storagePort);
+        var cpuBefore = (Self: Environment.CpuUsage.TotalTime, Azurite: azuriteCpu.Total());
         meters.Recording = true;
         var started = Stopwatch.StartNew();
         var requests = new List<Task>();
@@ -77,8 +79,12 @@ internal static class Bench
         }
         await Task.WhenAll(requests);
         meters.Recording = false;
+        var wall = started.Elapsed;
+        var selfCpu = Environment.CpuUsage.TotalTime - cpuBefore.Self;
+        var storageCpu = azuriteCpu.Total() - cpuBefore.Azurite;
         Console.WriteLine($"form page GET at {rate}/s for {seconds} s: {latencies.Count} requests, p50 {P(latencies, 50):F2} ms, p99 {P(latencies, 99):F2} ms, max {latencies.Max():F2} ms (client-measured over loopback, includes the client)");
         Console.WriteLine($"form page GET, server time (Kestrel's http.server.request.duration): p50 {P(meters.Server, 50):F2} ms, p99 {P(meters.Server, 99):F2} ms; storage requests per page {(double)meters.StorageRequests / latencies.Count:F2}");
+        Console.WriteLine($"CPU per page: this process (the bot and the load client) {selfCpu.TotalMilliseconds / latencies.Count:F2} ms, Azurite {storageCpu.TotalMilliseconds / latencies.Count:F2} ms; busy {(selfCpu + storageCpu) / wall:P0} of one core's time, {Environment.ProcessorCount} cores");
 
         // 2. First render in Chromium: a fresh context each time, so nothing is cached.
         using var playwright = await Playwright.CreateAsync();
@@ -101,31 +107,21 @@ internal static class Bench
         // Where a GET's time goes: the storage reads behind the page, alone, one at a time.
         var finder = bot.Services.GetRequiredService<ParentViewsService>();
         var link = finder.ReadLink(token).Link!;
-        var finds = new List<double>();
-        for (var i = 0; i < 250; i++)
-        {
-            var t = Stopwatch.GetTimestamp();
-            _ = await finder.FindAsync(link, default);
-            if (i >= 50)
-            {
-                finds.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-            }
-        }
+        var finds = await TimeAsync(200, _ => finder.FindAsync(link, default));
         Console.WriteLine($"the page's storage reads alone (200, one at a time): p50 {P(finds, 50):F2} ms, p99 {P(finds, 99):F2} ms");
+
+        // The floor under any page that reads storage: Azurite's own answer time for the simplest
+        // request there is, one point read of one small row through the Azure SDK, nothing else running;
+        // then three at once, as a page sends them.
+        var store = bot.Services.GetRequiredService<ParentViewsStore>();
+        var one = await TimeAsync(1000, _ => store.GetAsync(link.SchoolId, link.TermId, link.PupilId, link.ContactId, default));
+        var three = await TimeAsync(1000, _ => Task.WhenAll(Enumerable.Range(0, 3).Select(_ => store.GetAsync(link.SchoolId, link.TermId, link.PupilId, link.ContactId, default))));
+        Console.WriteLine($"Azurite's floor (1000 each, one at a time): one point read p50 {P(one, 50):F2} ms, p99 {P(one, 99):F2} ms; three at once p50 {P(three, 50):F2} ms, p99 {P(three, 99):F2} ms");
 
         // 3. Submissions: each one changes the answers, so each is a read and a conditional write in Azurite.
         var service = bot.Services.GetRequiredService<ParentViewsService>();
         var subject = (await service.FindAsync(service.ReadLink(token).Link!, default))!;
-        var writes = new List<double>();
-        for (var i = 0; i < submissions + 50; i++)
-        {
-            var t = Stopwatch.GetTimestamp();
-            await service.SubmitAsync(subject, new JsonObject { ["worries"] = $"answer {i}", ["agree0"] = "yes" }, default);
-            if (i >= 50)
-            {
-                writes.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
-            }
-        }
+        var writes = await TimeAsync(submissions, i => service.SubmitAsync(subject, new JsonObject { ["worries"] = $"answer {i}", ["agree0"] = "yes" }, default));
         Console.WriteLine($"submission with Azurite ({submissions}, one at a time): p50 {P(writes, 50):F2} ms, p99 {P(writes, 99):F2} ms, max {writes.Max():F2} ms");
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
         return 0;
@@ -148,6 +144,24 @@ internal static class Bench
         ]), default);
         var contact = (await roster.GetContactsAsync(reader, "oak", "P823204124001", default)).First(c => c.ParentalResponsibility);
         return services.GetRequiredService<ParentViewsService>().CreateLink(contact, term)!;
+    }
+
+    /// <summary>The CPU time of the Azurite node process listening on the port, read from /proc (Linux only).</summary>
+    private sealed class AzuriteCpu(int port)
+    {
+        private readonly int[] _pids = [.. Directory.GetDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
+            .Where(pid => pid > 0 && Read($"/proc/{pid}/cmdline") is { } cmd && cmd.StartsWith("node", StringComparison.Ordinal) && cmd.Contains($"--tablePort\0{port}\0", StringComparison.Ordinal))];
+
+        /// <summary>utime + stime of the process, in clock ticks of 10 ms (USER_HZ is 100 on Linux).</summary>
+        public TimeSpan Total() => TimeSpan.FromMilliseconds(10 * _pids.Sum(pid =>
+            Read($"/proc/{pid}/stat") is { } stat && stat[(stat.LastIndexOf(')') + 2)..].Split(' ') is var f ? long.Parse(f[11]) + long.Parse(f[12]) : 0));
+
+        private static string? Read(string path)
+        {
+            try { return File.ReadAllText(path); }
+            catch (IOException) { return null; }
+            catch (UnauthorizedAccessException) { return null; }
+        }
     }
 
     /// <summary>
@@ -201,6 +215,22 @@ internal static class Bench
         public long StorageRequests => Interlocked.Read(ref _storageRequests);
 
         public void Dispose() => _listener.Dispose();
+    }
+
+    /// <summary>Times <paramref name="count"/> calls one after another, after 50 untimed ones; each call is given its number.</summary>
+    static async Task<List<double>> TimeAsync(int count, Func<int, Task> call)
+    {
+        var times = new List<double>(count);
+        for (var i = 0; i < count + 50; i++)
+        {
+            var t = Stopwatch.GetTimestamp();
+            await call(i);
+            if (i >= 50)
+            {
+                times.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
+            }
+        }
+        return times;
     }
 
     static double P(List<double> values, int percentile)
