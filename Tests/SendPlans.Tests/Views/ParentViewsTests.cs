@@ -174,16 +174,24 @@ public sealed class ParentViewsTests(ViewsSchool school) : IClassFixture<ViewsSc
         stored!.Answers.Should().BeEquivalentTo(new Dictionary<string, string> { ["agree0"] = "no", ["comment0"] = "She finds the card babyish.", ["emailConsent"] = "true" });
     }
 
-    [Fact]
-    public async Task ActionExecute_TamperedLink_ErrorAndNothingStored()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ActionExecute_TamperedLink_ErrorAndNothingStored(bool madeUp)
     {
+        // A made-up link, or one character changed in a real one for Oliver's mother (who has no views stored).
+        var good = await school.LinkAsync(ViewsSchool.Oliver, 1);
+        var link = madeUp ? "forged" : good[..20] + (good[20] == 'A' ? 'B' : 'A') + good[21..];
+        var before = await school.Store.ForTermAsync(ViewsSchool.School, school.Open.Id, default);
         var activity = school.Bot.Activity("invoke", text: null);
         activity["name"] = "adaptiveCard/action";
-        activity["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = "views/submit", ["data"] = new JsonObject { ["link"] = "forged", ["worries"] = "x" } } };
+        activity["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = "views/submit", ["data"] = new JsonObject { ["link"] = link, ["worries"] = "tampered" } } };
 
         var body = JsonNode.Parse(await (await school.Bot.PostActivityAsync(activity)).Content.ReadAsStringAsync())!;
 
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
+        (await school.Store.GetAsync(ViewsSchool.School, school.Open.Id, ViewsSchool.Oliver, "1", default)).Should().BeNull();
+        (await school.Store.ForTermAsync(ViewsSchool.School, school.Open.Id, default)).Should().BeEquivalentTo(before, "no row was added or changed");
     }
 
     [Fact]
