@@ -14,7 +14,6 @@ public static class ViewsExtensions
     {
         var services = builder.Services;
         services.AddOptions<ViewsOptions>().BindConfiguration(ViewsOptions.Section)
-            .Validate(o => !string.IsNullOrWhiteSpace(o.OfficeContact), "Views:OfficeContact must say how to reach the school.")
             .Validate(o => o.PermitsPerMinute > 0, "Views:PermitsPerMinute must be more than zero.")
             .Validate(o => o.LinkReminderDaysBeforeDeadline is >= 0 and <= 14, "Views:LinkReminderDaysBeforeDeadline must be 0 (no reminder) to 14.")
             .Validate(o => o.LinkMailInterval >= TimeSpan.FromSeconds(10) && o.LinkMailInterval <= TimeSpan.FromDays(1), "Views:LinkMailInterval must be between 00:00:10 and 1.00:00:00.")

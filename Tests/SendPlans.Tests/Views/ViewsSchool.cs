@@ -12,13 +12,16 @@ namespace SendPlans.Tests.Views;
 
 /// <summary>
 /// The bot on a real loopback port with Azurite, the sample school "oak", this term (deadline
-/// in the future), last summer (deadline passed) and a plan with two targets for Amelia.
+/// in the future), last summer (deadline passed), the school's settings with its office contact
+/// and a plan with two targets for Amelia.
 /// </summary>
 public sealed class ViewsSchool : IAsyncLifetime
 {
     public const string School = "oak";
     public const string Amelia = "P823204124001";
     public const string Oliver = "D823204124002";
+    public const string SchoolName = "Oakfield Primary";
+    public const string OfficeContact = "01632 960123, office@oakfield.example.org";
     public static readonly RosterReader System = RosterReader.System("test");
 
     public BotFactory Bot { get; private set; } = null!;
@@ -37,6 +40,7 @@ public sealed class ViewsSchool : IAsyncLifetime
         var importer = Bot.Services.GetRequiredService<RosterImporter>();
         (await importer.ImportAsync(School, RosterFiles.Samples(), dryRun: false, default)).Problems.Should().BeEmpty();
         var calendar = Bot.Services.GetRequiredService<SchoolCalendarStore>();
+        await calendar.CreateSettingsAsync(new SchoolSettings(School, SchoolName) { Contact = OfficeContact }, default);
         Open.Problems().Should().BeEmpty();
         Past.Problems().Should().BeEmpty();
         await calendar.CreateTermsAsync([Open, Past], default);
