@@ -1,6 +1,4 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 using SendPlans.Bot.DataProtection;
 using SendPlans.Bot.Hosting;
 using SendPlans.Cards.Views;
@@ -29,17 +27,13 @@ public static class ViewsExtensions
         services.AddAntiforgery();
         services.Configure<RateLimiterOptions>(o =>
         {
+            // For the other limited parent pages (the booking page); /views has its own page, from ViewsRateLimit.
             o.OnRejected = (rejected, cancellationToken) =>
             {
                 rejected.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
                 return new ValueTask(rejected.HttpContext.Response.WriteAsync(ParentViewsText.Get("TooMany"), cancellationToken));
             };
-            o.AddPolicy(ViewsEndpoints.RateLimitPolicy, http =>
-            {
-                var permits = http.RequestServices.GetRequiredService<IOptions<ViewsOptions>>().Value.PermitsPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
-            });
+            o.AddPolicy<string, ViewsRateLimit>(ViewsEndpoints.RateLimitPolicy);
         });
         services.AddBotRoutes(router => router
             .OnAdaptiveCardAction(ParentViewsFields.SubmitVerb, (context, action, ct) => Handlers(context).SubmitAsync(context, action, ct))

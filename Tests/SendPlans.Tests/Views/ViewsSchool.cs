@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -24,6 +25,9 @@ public sealed class ViewsSchool : IAsyncLifetime
     public const string OfficeContact = "01632 960123, office@oakfield.example.org";
     public static readonly RosterReader System = RosterReader.System("test");
 
+    /// <summary>The /views rate limit; high, so only a test about the limit meets it.</summary>
+    public int PermitsPerMinute { get; init; } = 100_000;
+
     public BotFactory Bot { get; private set; } = null!;
     public string Url { get; private set; } = "";
     public Term Open { get; } = SampleTerms.Open(School);
@@ -35,7 +39,7 @@ public sealed class ViewsSchool : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Bot = await BotFactory.StartAsync(settings: new() { ["Views:PermitsPerMinute"] = "100000" });
+        Bot = await BotFactory.StartAsync(settings: new() { ["Views:PermitsPerMinute"] = PermitsPerMinute.ToString(CultureInfo.InvariantCulture) });
         Url = Bot.ServeOnLoopback();
         var importer = Bot.Services.GetRequiredService<RosterImporter>();
         (await importer.ImportAsync(School, RosterFiles.Samples(), dryRun: false, default)).Problems.Should().BeEmpty();
