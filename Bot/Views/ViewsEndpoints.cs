@@ -44,7 +44,7 @@ public static class ViewsEndpoints
         var subject = await ResolveAsync(token, views, logger, cancellationToken);
         if (subject is null)
         {
-            return ProblemPage(http, options.Value);
+            return await ProblemPageAsync(http, token, views, options.Value, cancellationToken);
         }
         return FormPage(http, token, subject, antiforgery, saved is not null && subject.Views is not null ? ParentViewsText.Get("SavedBanner", subject.Culture) : null);
     }
@@ -56,7 +56,7 @@ public static class ViewsEndpoints
         var subject = await ResolveAsync(token, views, logger, cancellationToken);
         if (subject is null)
         {
-            return ProblemPage(http, options.Value);
+            return await ProblemPageAsync(http, token, views, options.Value, cancellationToken);
         }
         // Checked here, as the booking page does, rather than by binding a [FromForm] parameter behind
         // UseAntiforgery: the parent whose page sat open past the token's life gets the form back with
@@ -138,20 +138,33 @@ public static class ViewsEndpoints
         var tokens = antiforgery.GetAndStoreTokens(http);
         var card = ParentViewsCards.Views(subject.CardInput(token)).ToJson();
         Secure(http);
-        http.Response.Headers.CacheControl = "no-store";
         return Results.Content(ViewsPage.Form(card, tokens.FormFieldName, tokens.RequestToken!, banner, subject.Culture, warning), "text/html; charset=utf-8");
     }
 
-    private static IResult ProblemPage(HttpContext http, ViewsOptions options)
+    /// <summary>
+    /// The page for a link that does not work, with nothing about the pupil. A link whose signature
+    /// holds (expired, or its pupil or contact gone since) names its school, so the page gives that
+    /// school's own contact details; a tampered or cut one names nothing, so it gets the general text.
+    /// </summary>
+    private static async Task<IResult> ProblemPageAsync(HttpContext http, string token, ParentViewsService views, ViewsOptions options, CancellationToken cancellationToken)
     {
+        var english = ParentViewsText.English;
+        // Read again rather than carried out of ResolveAsync: this is the rare path, and a read is a decrypt, no storage.
+        var read = views.ReadLink(token);
+        var school = read.Link is { } link ? await views.SettingsAsync(link.SchoolId, cancellationToken) : null;
+        var contact = school is not null && !string.IsNullOrWhiteSpace(school.Contact)
+            ? ParentViewsText.Format("LinkProblemSchoolContact", english, school.Name, school.Contact)
+            : string.IsNullOrWhiteSpace(options.OfficeContact) ? ParentViewsText.Get("LinkProblemNoContact", english) : options.OfficeContact;
+        var body = ParentViewsText.Get(read.Problem == ParentLinkProblem.Expired ? "LinkExpiredBody" : "LinkProblemBody", english);
         Secure(http);
-        return Results.Content(
-            ViewsPage.Problem(ParentViewsText.Get("LinkProblemTitle", ParentViewsText.English), ParentViewsText.Get("LinkProblemBody", ParentViewsText.English), options.OfficeContact),
+        return Results.Content(ViewsPage.Problem(ParentViewsText.Get("LinkProblemTitle", english), body, contact),
             "text/html; charset=utf-8", statusCode: StatusCodes.Status404NotFound);
     }
 
-    private static void Secure(HttpContext http)
+    /// <summary>The headers of every parent page here: own-origin scripts only, no caching, no sniffing, no referrer.</summary>
+    internal static void Secure(HttpContext http)
     {
+        http.Response.Headers.CacheControl = "no-store";
         http.Response.Headers.ContentSecurityPolicy = ViewsPage.ContentSecurityPolicy;
         http.Response.Headers.XContentTypeOptions = "nosniff";
         http.Response.Headers["Referrer-Policy"] = "no-referrer";

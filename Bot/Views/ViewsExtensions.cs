@@ -1,6 +1,4 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.RateLimiting;
-using Microsoft.Extensions.Options;
 using SendPlans.Bot.DataProtection;
 using SendPlans.Bot.Hosting;
 using SendPlans.Cards.Views;
@@ -14,7 +12,6 @@ public static class ViewsExtensions
     {
         var services = builder.Services;
         services.AddOptions<ViewsOptions>().BindConfiguration(ViewsOptions.Section)
-            .Validate(o => !string.IsNullOrWhiteSpace(o.OfficeContact), "Views:OfficeContact must say how to reach the school.")
             .Validate(o => o.PermitsPerMinute > 0, "Views:PermitsPerMinute must be more than zero.")
             .Validate(o => o.LinkReminderDaysBeforeDeadline is >= 0 and <= 14, "Views:LinkReminderDaysBeforeDeadline must be 0 (no reminder) to 14.")
             .Validate(o => o.LinkMailInterval >= TimeSpan.FromSeconds(10) && o.LinkMailInterval <= TimeSpan.FromDays(1), "Views:LinkMailInterval must be between 00:00:10 and 1.00:00:00.")
@@ -30,17 +27,13 @@ public static class ViewsExtensions
         services.AddAntiforgery();
         services.Configure<RateLimiterOptions>(o =>
         {
+            // For the other limited parent pages (the booking page); /views has its own page, from ViewsRateLimit.
             o.OnRejected = (rejected, cancellationToken) =>
             {
                 rejected.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
                 return new ValueTask(rejected.HttpContext.Response.WriteAsync(ParentViewsText.Get("TooMany"), cancellationToken));
             };
-            o.AddPolicy(ViewsEndpoints.RateLimitPolicy, http =>
-            {
-                var permits = http.RequestServices.GetRequiredService<IOptions<ViewsOptions>>().Value.PermitsPerMinute;
-                return RateLimitPartition.GetFixedWindowLimiter(http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 });
-            });
+            o.AddPolicy<string, ViewsRateLimit>(ViewsEndpoints.RateLimitPolicy);
         });
         services.AddBotRoutes(router => router
             .OnAdaptiveCardAction(ParentViewsFields.SubmitVerb, (context, action, ct) => Handlers(context).SubmitAsync(context, action, ct))

@@ -5,8 +5,12 @@ public sealed class ViewsOptions
 {
     public const string Section = "Views";
 
-    /// <summary>Shown on the page for a link that does not work, where the pupil's school is not known.</summary>
-    public string OfficeContact { get; set; } = "Please phone or email your child's school. The number is on the school's website.";
+    /// <summary>
+    /// Shown on the page for a link that does not work when its school is not known (the link was
+    /// tampered with or cut short), e.g. a trust's office number. Unset: a plain sentence telling
+    /// the parent to phone or email their child's school office.
+    /// </summary>
+    public string? OfficeContact { get; set; }
 
     /// <summary>Requests one address may make to /views a minute.</summary>
     public int PermitsPerMinute { get; set; } = 60;

@@ -36,9 +36,14 @@ public static class ViewsPage
                 .Append("<script src=\"/views/assets/adaptivecards.min.js\"></script><script src=\"/views/assets/views.js\"></script>");
         }, 4096 + cardJson.Length);
 
-    /// <summary>The page for any link that does not work: the school's contact details, nothing about the pupil.</summary>
-    public static string Problem(string title, string body, string contact) =>
-        ParentPageShell.Render(title, ParentViewsText.English, Style, html => html
-            .Append("<h1>").Append(WebUtility.HtmlEncode(title)).Append("</h1><p>").Append(WebUtility.HtmlEncode(body))
-            .Append("</p><p class=\"contact\">").Append(WebUtility.HtmlEncode(contact)).Append("</p>"));
+    /// <summary>A page with no form: for a link that does not work (with how to reach the school, nothing about the pupil) or a parent asked to wait.</summary>
+    public static string Problem(string title, string body, string? contact = null) =>
+        ParentPageShell.Render(title, ParentViewsText.English, Style, html =>
+        {
+            html.Append("<h1>").Append(WebUtility.HtmlEncode(title)).Append("</h1><p>").Append(WebUtility.HtmlEncode(body)).Append("</p>");
+            if (contact is not null)
+            {
+                html.Append("<p class=\"contact\">").Append(WebUtility.HtmlEncode(contact)).Append("</p>");
+            }
+        });
 }

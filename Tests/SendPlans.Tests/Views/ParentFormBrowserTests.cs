@@ -1,4 +1,5 @@
 using Microsoft.Playwright;
+using SendPlans.Bot.ParentLinks;
 using SendPlans.Tests.Support;
 
 namespace SendPlans.Tests.Views;
@@ -6,6 +7,12 @@ namespace SendPlans.Tests.Views;
 /// <summary>The parent web form in real Chromium, against the bot on a loopback port and Azurite.</summary>
 public sealed class ParentFormBrowserTests(ViewsSchool school) : IClassFixture<ViewsSchool>
 {
+    /// <summary>Where screenshots go: artifacts/, or docs/images when scripts/render-images.sh sets SENDPLANS_DOC_IMAGES.</summary>
+    private static string Image(string name) => Path.Combine(
+        Environment.GetEnvironmentVariable("SENDPLANS_DOC_IMAGES")
+            ?? (Environment.GetEnvironmentVariable("SENDPLANS_CARD_IMAGES") is { } cards ? Path.Combine(cards, "..") : Path.Combine(Paths.RepoRoot, "artifacts")),
+        name);
+
     [Fact]
     public async Task Form_SignedLinkFilledInAndSent_ViewsInAzuriteAndShownOnReopen()
     {
@@ -64,7 +71,7 @@ public sealed class ParentFormBrowserTests(ViewsSchool school) : IClassFixture<V
               .map(el => el.id || el.name || el.outerHTML.slice(0, 80))
             """);
         unlabelled.Should().BeEmpty();
-        var file = Path.Combine(Environment.GetEnvironmentVariable("SENDPLANS_CARD_IMAGES") is { } dir ? Path.Combine(dir, "..") : Path.Combine(Paths.RepoRoot, "artifacts"), "views-form-360.png");
+        var file = Image("views-form-360.png");
         await page.ScreenshotAsync(new() { Path = file, FullPage = true });
         new FileInfo(file).Length.Should().BeGreaterThan(10_000);
     }
@@ -90,8 +97,53 @@ public sealed class ParentFormBrowserTests(ViewsSchool school) : IClassFixture<V
             .Should().Be("Never saved: the cookie was gone.", "what the parent typed comes back, ready to send again");
         var stored = await school.Store.GetAsync(ViewsSchool.School, school.Open.Id, ViewsSchool.Oliver, "1", default);
         (stored?.Answers.Values ?? []).Should().NotContain(v => v.Contains("Never saved", StringComparison.Ordinal));
-        var file = Path.Combine(Environment.GetEnvironmentVariable("SENDPLANS_CARD_IMAGES") is { } dir ? Path.Combine(dir, "..") : Path.Combine(Paths.RepoRoot, "artifacts"), "views-form-not-saved-360.png");
+        var file = Image("views-form-not-saved-360.png");
         await page.ScreenshotAsync(new() { Path = file });
+    }
+
+    [Fact]
+    public async Task ProblemPage_TamperedLink_GeneralTextNoPupilDataNoInputs()
+    {
+        var good = await school.LinkAsync(ViewsSchool.Amelia, 1);
+        var tampered = good[..20] + (good[20] == 'A' ? 'B' : 'A') + good[21..];
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync();
+
+        var response = await page.GotoAsync($"{school.Url}/views/{tampered}");
+
+        response!.Status.Should().Be(404);
+        (await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).TextContentAsync()).Should().Be("Sorry, this link does not work");
+        var text = await page.InnerTextAsync("body");
+        text.Should().Contain("Please phone or email your child's school office.");
+        text.Should().NotContain(ViewsSchool.SchoolName).And.NotContain(ViewsSchool.OfficeContact);
+        await ShowsNoPupilDataOrInputsAsync(page, text);
+    }
+
+    [Fact]
+    public async Task ProblemPage_ExpiredLinkOnPhone_SchoolContactNoPupilDataNoInputsAndScreenshot()
+    {
+        var expired = school.Tokens.Create(new ParentLink(ParentLinkPurpose.Views, ViewsSchool.School, ViewsSchool.Amelia, "1", school.Open.Id, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        await using var chromium = await Chromium.LaunchAsync();
+        var page = await chromium.Browser.NewPageAsync(new() { ViewportSize = new() { Width = 360, Height = 740 }, DeviceScaleFactor = 2 });
+
+        var response = await page.GotoAsync($"{school.Url}/views/{expired}");
+
+        response!.Status.Should().Be(404);
+        (await page.GetByRole(AriaRole.Heading, new() { Level = 1 }).TextContentAsync()).Should().Be("Sorry, this link does not work");
+        var text = await page.InnerTextAsync("body");
+        text.Should().Contain("This link is too old to use now.").And.Contain($"You can reach {ViewsSchool.SchoolName} on {ViewsSchool.OfficeContact}.");
+        await ShowsNoPupilDataOrInputsAsync(page, text);
+        (await page.EvaluateAsync<int>("document.documentElement.scrollWidth")).Should().BeLessThanOrEqualTo(360);
+        var file = Image("views-expired-link-360.png");
+        await page.ScreenshotAsync(new() { Path = file });
+        new FileInfo(file).Length.Should().BeGreaterThan(5_000);
+    }
+
+    /// <summary>The page names no pupil and no target, and has nothing to fill in.</summary>
+    private static async Task ShowsNoPupilDataOrInputsAsync(IPage page, string text)
+    {
+        text.Should().NotContain("Amelia").And.NotContain("picture card").And.NotContain("Talking");
+        (await page.Locator("form, input, textarea, select, button, #card").CountAsync()).Should().Be(0);
     }
 
     private static async Task TabUntilAsync(IPage page, string test)

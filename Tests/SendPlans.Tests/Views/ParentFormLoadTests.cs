@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Roster.Demo;
@@ -10,6 +9,7 @@ using SendPlans.Bot.Views;
 using SendPlans.Cards.Views;
 using SendPlans.Tests.Booking;
 using SendPlans.Tests.Support;
+using static SendPlans.Tests.Views.ParentFormClient;
 
 namespace SendPlans.Tests.Views;
 
@@ -18,7 +18,7 @@ namespace SendPlans.Tests.Views;
 /// would: GET the page, then POST the answers with the page's antiforgery token and cookie.
 /// Every answer must be in Azurite afterwards, and a second press of Send changes nothing.
 /// </summary>
-public sealed partial class ParentFormLoadTests : IAsyncLifetime
+public sealed class ParentFormLoadTests : IAsyncLifetime
 {
     private const string School = "elm";
     private static readonly RosterReader System = RosterReader.System("test");
@@ -46,23 +46,6 @@ public sealed partial class ParentFormLoadTests : IAsyncLifetime
     }
 
     public async Task DisposeAsync() => await _bot.DisposeAsync();
-
-    /// <summary>Opens the form as a phone would; returns the antiforgery field the page carries.</summary>
-    private static async Task<KeyValuePair<string, string>> OpenFormAsync(HttpClient phone, string token)
-    {
-        var page = await (await phone.GetAsync($"/views/{token}")).Content.ReadAsStringAsync();
-        var antiforgery = AntiforgeryField().Match(page);
-        antiforgery.Success.Should().BeTrue("the form carries an antiforgery token");
-        return new(antiforgery.Groups["name"].Value, antiforgery.Groups["value"].Value);
-    }
-
-    /// <summary>Presses Send on an open form; returns the page the browser ends on.</summary>
-    private static async Task<HttpResponseMessage> SendAsync(HttpClient phone, string token, KeyValuePair<string, string> antiforgery, JsonObject answers) =>
-        await phone.PostAsync($"/views/{token}", new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            [antiforgery.Key] = antiforgery.Value,
-            ["answers"] = answers.ToJsonString(),
-        }));
 
     [Fact]
     public async Task SubmitForm_FiftyParentsAtOnce_EveryAnswerStored()
@@ -104,7 +87,4 @@ public sealed partial class ParentFormLoadTests : IAsyncLifetime
         stored!.Answers[ParentViewsFields.Worries].Should().Be("Mornings are hard.");
         stored.Revision.Should().Be(1, "the same answers sent again change nothing");
     }
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>[^\"]+)\" value=\"(?<value>[^\"]+)\">")]
-    private static partial Regex AntiforgeryField();
 }

@@ -30,24 +30,55 @@ public sealed class ParentViewsTests(ViewsSchool school) : IClassFixture<ViewsSc
     }
 
     [Fact]
-    public async Task Get_TamperedExpiredOrWrongSchoolToken_FriendlyPageWithNoData()
+    public async Task Get_TamperedWrongPurposeOrWrongSchoolToken_FriendlyPageWithGeneralTextAndNoData()
     {
         var good = await school.LinkAsync();
         var tampered = good[..20] + (good[20] == 'A' ? 'B' : 'A') + good[21..];
-        var expired = school.Tokens.Create(new ParentLink(ParentLinkPurpose.Views, ViewsSchool.School, ViewsSchool.Amelia, "1", school.Open.Id, DateTimeOffset.UtcNow.AddMinutes(-1)));
         var wrongSchool = school.Tokens.Create(new ParentLink(ParentLinkPurpose.Views, "elm", ViewsSchool.Amelia, "1", school.Open.Id, DateTimeOffset.UtcNow.AddDays(1)));
         var bookingLink = school.Tokens.Create(new ParentLink(ParentLinkPurpose.Booking, ViewsSchool.School, ViewsSchool.Amelia, "1", school.Open.Id, DateTimeOffset.UtcNow.AddDays(1)));
         using var http = school.Bot.CreateClient();
 
-        foreach (var token in new[] { tampered, expired, wrongSchool, bookingLink, "not-a-token" })
+        foreach (var token in new[] { tampered, wrongSchool, bookingLink, "not-a-token" })
         {
             var response = await http.GetAsync($"/views/{token}");
             var html = await response.Content.ReadAsStringAsync();
 
             response.StatusCode.Should().Be(HttpStatusCode.NotFound);
-            html.Should().Contain("Sorry, this link does not work").And.Contain("phone or email your child");
+            response.Headers.CacheControl!.NoStore.Should().BeTrue();
+            html.Should().Contain("Sorry, this link does not work").And.Contain("Please phone or email your child&#39;s school office");
+            html.Should().NotContain(ViewsSchool.OfficeContact, "only a genuine link may name its school")
+                .And.NotContain(ViewsSchool.SchoolName).And.NotContain("too old");
             html.Should().NotContain("Amelia").And.NotContain("picture card").And.NotContain("card-json");
         }
+    }
+
+    [Fact]
+    public async Task Get_ExpiredToken_FriendlyPageWithTheSchoolsContactAndNoData()
+    {
+        var expired = school.Tokens.Create(new ParentLink(ParentLinkPurpose.Views, ViewsSchool.School, ViewsSchool.Amelia, "1", school.Open.Id, DateTimeOffset.UtcNow.AddMinutes(-1)));
+        using var http = school.Bot.CreateClient();
+
+        var response = await http.GetAsync($"/views/{expired}");
+        var html = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        html.Should().Contain("Sorry, this link does not work").And.Contain("This link is too old to use now.")
+            .And.Contain($"You can reach {ViewsSchool.SchoolName} on {ViewsSchool.OfficeContact}.");
+        html.Should().NotContain("Amelia").And.NotContain("picture card").And.NotContain("card-json").And.NotContain("<form");
+    }
+
+    [Fact]
+    public async Task Get_SignedLinkWhosePupilIsGone_FriendlyPageWithTheSchoolsContact()
+    {
+        var gone = school.Tokens.Create(new ParentLink(ParentLinkPurpose.Views, ViewsSchool.School, "G000000000404", "1", school.Open.Id, DateTimeOffset.UtcNow.AddDays(1)));
+        using var http = school.Bot.CreateClient();
+
+        var response = await http.GetAsync($"/views/{gone}");
+        var html = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.Should().Be(HttpStatusCode.NotFound);
+        html.Should().Contain("The link may be old").And.Contain($"You can reach {ViewsSchool.SchoolName} on {ViewsSchool.OfficeContact}.");
+        html.Should().NotContain("card-json").And.NotContain("<form");
     }
 
     [Fact]
@@ -174,16 +205,24 @@ public sealed class ParentViewsTests(ViewsSchool school) : IClassFixture<ViewsSc
         stored!.Answers.Should().BeEquivalentTo(new Dictionary<string, string> { ["agree0"] = "no", ["comment0"] = "She finds the card babyish.", ["emailConsent"] = "true" });
     }
 
-    [Fact]
-    public async Task ActionExecute_TamperedLink_ErrorAndNothingStored()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ActionExecute_TamperedLink_ErrorAndNothingStored(bool madeUp)
     {
+        // A made-up link, or one character changed in a real one for Oliver's mother (who has no views stored).
+        var good = await school.LinkAsync(ViewsSchool.Oliver, 1);
+        var link = madeUp ? "forged" : good[..20] + (good[20] == 'A' ? 'B' : 'A') + good[21..];
+        var before = await school.Store.ForTermAsync(ViewsSchool.School, school.Open.Id, default);
         var activity = school.Bot.Activity("invoke", text: null);
         activity["name"] = "adaptiveCard/action";
-        activity["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = "views/submit", ["data"] = new JsonObject { ["link"] = "forged", ["worries"] = "x" } } };
+        activity["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = "views/submit", ["data"] = new JsonObject { ["link"] = link, ["worries"] = "tampered" } } };
 
         var body = JsonNode.Parse(await (await school.Bot.PostActivityAsync(activity)).Content.ReadAsStringAsync())!;
 
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
+        (await school.Store.GetAsync(ViewsSchool.School, school.Open.Id, ViewsSchool.Oliver, "1", default)).Should().BeNull();
+        (await school.Store.ForTermAsync(ViewsSchool.School, school.Open.Id, default)).Should().BeEquivalentTo(before, "no row was added or changed");
     }
 
     [Fact]

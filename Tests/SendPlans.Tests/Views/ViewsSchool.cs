@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,14 +13,20 @@ namespace SendPlans.Tests.Views;
 
 /// <summary>
 /// The bot on a real loopback port with Azurite, the sample school "oak", this term (deadline
-/// in the future), last summer (deadline passed) and a plan with two targets for Amelia.
+/// in the future), last summer (deadline passed), the school's settings with its office contact
+/// and a plan with two targets for Amelia.
 /// </summary>
 public sealed class ViewsSchool : IAsyncLifetime
 {
     public const string School = "oak";
     public const string Amelia = "P823204124001";
     public const string Oliver = "D823204124002";
+    public const string SchoolName = "Oakfield Primary";
+    public const string OfficeContact = "01632 960123, office@oakfield.example.org";
     public static readonly RosterReader System = RosterReader.System("test");
+
+    /// <summary>The /views rate limit; high, so only a test about the limit meets it.</summary>
+    public int PermitsPerMinute { get; init; } = 100_000;
 
     public BotFactory Bot { get; private set; } = null!;
     public string Url { get; private set; } = "";
@@ -32,11 +39,12 @@ public sealed class ViewsSchool : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Bot = await BotFactory.StartAsync(settings: new() { ["Views:PermitsPerMinute"] = "100000" });
+        Bot = await BotFactory.StartAsync(settings: new() { ["Views:PermitsPerMinute"] = PermitsPerMinute.ToString(CultureInfo.InvariantCulture) });
         Url = Bot.ServeOnLoopback();
         var importer = Bot.Services.GetRequiredService<RosterImporter>();
         (await importer.ImportAsync(School, RosterFiles.Samples(), dryRun: false, default)).Problems.Should().BeEmpty();
         var calendar = Bot.Services.GetRequiredService<SchoolCalendarStore>();
+        await calendar.CreateSettingsAsync(new SchoolSettings(School, SchoolName) { Contact = OfficeContact }, default);
         Open.Problems().Should().BeEmpty();
         Past.Problems().Should().BeEmpty();
         await calendar.CreateTermsAsync([Open, Past], default);
