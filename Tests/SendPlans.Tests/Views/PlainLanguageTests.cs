@@ -11,7 +11,7 @@ public sealed partial class PlainLanguageTests
     [Fact]
     public void FleschReadingEase_EveryParentFacingString_AtLeast70()
     {
-        var hard = ParentViewsText.All()
+        var hard = ParentViewsText.Strings.All()
             .Select(s => (s.Key, Score: Readability.FleschReadingEase(s.Text.Replace("{0}", "Sam").Replace("{1}", "read a short book"))))
             .Where(s => s.Score < MinimumReadingEase)
             .Select(s => $"{s.Key}: {s.Score:F0}")
@@ -28,13 +28,13 @@ public sealed partial class PlainLanguageTests
     [InlineData("cy", "cy")]
     [InlineData("Somali", "so")]
     public void Language_AsTheRosterWritesIt_ThatLanguage(string roster, string culture) =>
-        ParentViewsText.Language(roster)!.Name.Should().Be(culture);
+        ParentStrings.Language(roster)!.Name.Should().Be(culture);
 
     [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("Klingon")]
-    public void Language_NotALanguage_Null(string? roster) => ParentViewsText.Language(roster).Should().BeNull();
+    public void Language_NotALanguage_Null(string? roster) => ParentStrings.Language(roster).Should().BeNull();
 
     [Theory]
     [InlineData("Polish")]
@@ -76,7 +76,7 @@ public sealed partial class PlainLanguageTests
     public void Glossary_EveryAcronymInParentStringsAndCards_Explained()
     {
         var parentCards = CardSamples.All.Where(s => s.Name.StartsWith("parent-", StringComparison.Ordinal)).Select(s => s.Card.ToJson());
-        var texts = ParentViewsText.All().Select(s => s.Text).Concat(parentCards);
+        var texts = ParentViewsText.Strings.All().Select(s => s.Text).Concat(parentCards);
 
         var unexplained = texts.SelectMany(t => Acronym().Matches(t).Select(m => m.Value))
             .Where(a => !ParentViewsText.GlossaryTerms.Contains(a))
