@@ -283,9 +283,10 @@ public sealed class ParentRemindersJob(
         var sent = 0;
         foreach (var contact in invitees)
         {
+            var language = ParentBookingText.Strings.CultureFor(contact.PreferredLanguage);
             var html = BookingText.ReminderHtml(school, pupil.LegalForename, meeting.Slot!, meeting.TimeZone, meeting.JoinUrl,
-                booking.ChoiceUrl(meeting.SchoolId, meeting.Upn, contact.Priority, term));
-            await mailer.SendAsync(new MailMessage(contact.Email!, contact.Relationship, $"Reminder: plan meeting about {pupil.LegalForename}", html,
+                booking.ChoiceUrl(meeting.SchoolId, meeting.Upn, contact.Priority, term), language);
+            await mailer.SendAsync(new MailMessage(contact.Email!, contact.Relationship, ParentBookingText.Strings.Format("ReminderSubject", language, pupil.LegalForename), html,
                 $"{messageId}-{contact.Priority}"), cancellationToken);
             sent++;
         }

@@ -454,11 +454,13 @@ public sealed class BookingService(
         var invited = Invitees(pupil.Contacts);
         var first = invited.FirstOrDefault() ?? pupil.Contacts.FirstOrDefault(c => c.ParentalResponsibility);
         var choiceUrl = ChoiceUrl(scope.Teacher.SchoolId, meeting.Upn, first?.Priority ?? 1, scope.Term);
+        // One invitation goes to every invitee: it is in the language of the contact its link names.
+        var language = ParentBookingText.Strings.CultureFor(first?.PreferredLanguage);
         return new NewCalendarEvent(
             meeting.TransactionId,
             scope.Teacher.Email,
-            $"Plan meeting about {pupil.Pupil.LegalForename} ({scope.Settings.Name})",
-            BookingText.InviteHtml(scope.Settings.Name, pupil.Pupil.LegalForename, scope.Teacher.DisplayName, meeting.Slot!, meeting.TimeZone, choiceUrl, scope.Term.End),
+            ParentBookingText.Strings.Format("InviteSubject", language, pupil.Pupil.LegalForename, scope.Settings.Name),
+            BookingText.InviteHtml(scope.Settings.Name, pupil.Pupil.LegalForename, scope.Teacher.DisplayName, meeting.Slot!, meeting.TimeZone, choiceUrl, scope.Term.End, language),
             meeting.Slot!.Start,
             meeting.Slot.End,
             meeting.TimeZone,

@@ -2,11 +2,12 @@ using System.Globalization;
 using System.Net;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Terms;
+using SendPlans.Cards.Views;
 using SendPlans.Infrastructure.Calendars;
 
 namespace SendPlans.Bot.Booking;
 
-/// <summary>How times and invitations read: short sentences, British dates, no acronyms.</summary>
+/// <summary>How times and invitations read: short sentences, British dates, no acronyms; the parent's words are in ParentBookingText.resx.</summary>
 public static class BookingText
 {
     private static readonly CultureInfo British = CultureInfo.GetCultureInfo("en-GB");
@@ -23,36 +24,36 @@ public static class BookingText
         return $"{start.ToString("ddd d MMM, HH:mm", British)}–{end.ToString("HH:mm", British)}";
     }
 
-    /// <summary>"Tuesday 3 November 2026, 3:20pm to 3:35pm".</summary>
-    public static string Long(SlotTimes slot, string timeZone)
+    /// <summary>"Tuesday 3 November 2026, 3:20pm to 3:35pm", in <paramref name="language"/> (English when not given).</summary>
+    public static string Long(SlotTimes slot, string timeZone, CultureInfo? language = null)
     {
+        language ??= British;
         var start = Local(slot.Start, timeZone);
         var end = Local(slot.End, timeZone);
-        return $"{start.ToString("dddd d MMMM yyyy", British)}, {Clock(start)} to {Clock(end)}";
+        return Parent.Format("When", language, start.ToString("dddd d MMMM yyyy", language), Clock(start, language), Clock(end, language));
     }
 
-    public static string Clock(DateTime time) =>
-        (time.Minute == 0 ? time.ToString("%h", British) : time.ToString("h:mm", British)) + (time.Hour < 12 ? "am" : "pm");
+    /// <summary>"3pm", "3:20pm" in English; the language's own short time ("15:20") in any other.</summary>
+    public static string Clock(DateTime time, CultureInfo? language = null) =>
+        language is not null && language.TwoLetterISOLanguageName != British.TwoLetterISOLanguageName ? time.ToString("t", language)
+        : (time.Minute == 0 ? time.ToString("%h", British) : time.ToString("h:mm", British)) + (time.Hour < 12 ? "am" : "pm");
 
-    public static string Date(DateOnly date) => date.ToString("dddd d MMMM", British);
+    public static string Date(DateOnly date, CultureInfo? language = null) => date.ToString("dddd d MMMM", language ?? British);
 
     public static string PupilName(Pupil pupil) => $"{pupil.LegalForename} {pupil.LegalSurname}";
 
     /// <summary>The invitation's own text; the calendar adds the join link and the time above it.</summary>
-    public static string InviteHtml(string schoolName, string pupilFirstName, string teacherName, SlotTimes slot, string timeZone, string choiceUrl, DateOnly linkValidUntil)
+    public static string InviteHtml(string schoolName, string pupilFirstName, string teacherName, SlotTimes slot, string timeZone, string choiceUrl, DateOnly linkValidUntil, CultureInfo language)
     {
-        static string E(string s) => WebUtility.HtmlEncode(s);
         var minutes = (int)(slot.End - slot.Start).TotalMinutes;
         return
-            "<p>Dear parent or carer,</p>" +
-            $"<p>We would like to meet you to talk about how {E(pupilFirstName)} is getting on at school. " +
-            $"Together we will look at {E(pupilFirstName)}'s support plan and agree the next small steps. The meeting takes about {minutes} minutes.</p>" +
-            $"<p><strong>When:</strong> {E(Long(slot, timeZone))}.</p>" +
-            "<p><strong>Where:</strong> online, on Microsoft Teams. Use the Join link in this invitation. " +
-            "You do not need a Teams account. The link opens in the web browser on your phone or computer.</p>" +
-            "<p><strong>Is this time hard for you?</strong> You can choose another time, ask for an interpreter, or tell us you cannot come. " +
-            $"Use this link: <a href=\"{E(choiceUrl)}\">choose a time or tell us what you need</a>. The link works until {E(Date(linkValidUntil))}.</p>" +
-            $"<p>Thank you.<br>{E(teacherName)}<br>{E(schoolName)}</p>";
+            $"<p>{E(Parent.Get("MailHello", language))}</p>" +
+            $"<p>{Parent.Html("InviteIntro", language, E(pupilFirstName), minutes)}</p>" +
+            $"<p><strong>{E(Parent.Get("WhenLabel", language))}</strong> {E(Long(slot, timeZone, language))}.</p>" +
+            $"<p><strong>{E(Parent.Get("InviteWhereLabel", language))}</strong> {E(Parent.Get("InviteWhere", language))}</p>" +
+            $"<p><strong>{E(Parent.Get("InviteHardLabel", language))}</strong> " +
+            $"{Parent.Html("InviteChoices", language, Link(choiceUrl, Parent.Get("InviteChoicesLink", language)), E(Date(linkValidUntil, language)))}</p>" +
+            $"<p>{E(Parent.Get("MailThanks", language))}<br>{E(teacherName)}<br>{E(schoolName)}</p>";
     }
 
     /// <summary>
@@ -80,15 +81,18 @@ public static class BookingText
     }
 
     /// <summary>The reminder before the meeting.</summary>
-    public static string ReminderHtml(string schoolName, string pupilFirstName, SlotTimes slot, string timeZone, string? joinUrl, string choiceUrl)
-    {
-        static string E(string s) => WebUtility.HtmlEncode(s);
-        return
-            "<p>Dear parent or carer,</p>" +
-            $"<p>This is a reminder of your meeting about {E(pupilFirstName)}'s support plan.</p>" +
-            $"<p><strong>When:</strong> {E(Long(slot, timeZone))}.</p>" +
-            (joinUrl is null ? "" : $"<p><strong>Join:</strong> <a href=\"{E(joinUrl)}\">join the meeting on Teams</a>. You do not need a Teams account.</p>") +
-            $"<p>If you cannot come, please <a href=\"{E(choiceUrl)}\">tell us or choose another time</a>.</p>" +
-            $"<p>Thank you.<br>{E(schoolName)}</p>";
-    }
+    public static string ReminderHtml(string schoolName, string pupilFirstName, SlotTimes slot, string timeZone, string? joinUrl, string choiceUrl, CultureInfo language) =>
+        $"<p>{E(Parent.Get("MailHello", language))}</p>" +
+        $"<p>{Parent.Html("ReminderIntro", language, E(pupilFirstName))}</p>" +
+        $"<p><strong>{E(Parent.Get("WhenLabel", language))}</strong> {E(Long(slot, timeZone, language))}.</p>" +
+        (joinUrl is null ? "" : $"<p><strong>{E(Parent.Get("ReminderJoinLabel", language))}</strong> {Parent.Html("ReminderJoin", language, Link(joinUrl, Parent.Get("ReminderJoinLink", language)))}</p>") +
+        $"<p>{Parent.Html("ReminderCannotCome", language, Link(choiceUrl, Parent.Get("ReminderCannotComeLink", language)))}</p>" +
+        $"<p>{E(Parent.Get("MailThanks", language))}<br>{E(schoolName)}</p>";
+
+    private static ParentStrings Parent => ParentBookingText.Strings;
+
+    /// <summary>A link with <paramref name="text"/> as its words; both are encoded here.</summary>
+    internal static string Link(string url, string text) => $"<a href=\"{E(url)}\">{E(text)}</a>";
+
+    private static string E(string s) => WebUtility.HtmlEncode(s);
 }

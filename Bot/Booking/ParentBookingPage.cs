@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.Extensions.Options;
 using SendPlans.Bot.ParentLinks;
+using SendPlans.Cards.Views;
 
 namespace SendPlans.Bot.Booking;
 
@@ -32,11 +34,12 @@ public static class ParentBookingPage
         var view = await choices.ViewAsync(read.Link!, cancellationToken);
         if (view is null || view.Cancelled)
         {
-            return Page("No meeting to change", await choices.SchoolNameAsync(read.Link!.SchoolId, cancellationToken),
-                "<p>There is no plan meeting booked for this link any more. The school will contact you about a new time.</p>", 200);
+            var language = view?.Language ?? await choices.LanguageAsync(read.Link!, cancellationToken);
+            return Page(T.Get("NoMeetingTitle", language), await SchoolAsync(choices, read.Link!, language, cancellationToken), language,
+                $"<p>{E(T.Get("NoMeeting", language))}</p>", 200);
         }
         var tokens = antiforgery.GetAndStoreTokens(http);
-        return Page($"Plan meeting about {view.PupilFirstName}", view.SchoolName, Form(view, tokens), 200);
+        return Page(T.Format("PageTitle", view.Language, view.PupilFirstName), view.SchoolName, view.Language, Form(view, tokens), 200);
     }
 
     private static async Task<IResult> AnswerAsync(string token, HttpContext http, ParentLinkTokens links, ParentChoices choices, IAntiforgery antiforgery, IOptions<BookingOptions> options, ILogger<ParentChoices> logger, CancellationToken cancellationToken)
@@ -46,68 +49,79 @@ public static class ParentBookingPage
         {
             return await RefusedAsync(read, choices, options.Value, logger, cancellationToken);
         }
-        var school = await choices.SchoolNameAsync(read.Link!.SchoolId, cancellationToken);
+        var language = await choices.LanguageAsync(read.Link!, cancellationToken);
+        var school = await SchoolAsync(choices, read.Link!, language, cancellationToken);
+        var again = http.Request.Path.ToString();
         try
         {
             await antiforgery.ValidateRequestAsync(http);
         }
         catch (AntiforgeryValidationException)
         {
-            return Page("Please try again", school, $"<p>Your answer could not be sent. <a href=\"{E(http.Request.Path)}\">Open the page again</a> and send it once more.</p>", 400);
+            return Page(T.Get("TryAgainTitle", language), school, language, $"<p>{T.Html("TryAgain", language, BookingText.Link(again, T.Get("TryAgainLink", language)))}</p>", 400);
         }
         var form = await http.Request.ReadFormAsync(cancellationToken);
         var answer = new ParentAnswer(form["choice"], form["note"], form["interpreter"] == "yes", form["language"]);
         var outcome = await choices.AnswerAsync(read.Link!, answer, cancellationToken);
         var message = outcome switch
         {
-            ParentAnswerOutcome.Moved => "<p>Thank you. Your meeting has moved to the time you chose. You will get an updated invitation by email.</p>",
-            ParentAnswerOutcome.SlotGone => $"<p>Sorry, that time is no longer free. <a href=\"{E(http.Request.Path)}\">Choose another time</a>.</p>",
-            ParentAnswerOutcome.NoMeeting => "<p>There is no plan meeting booked for this link any more. The school will contact you.</p>",
-            _ => "<p>Thank you. We have passed your answer to your child's teacher. They will contact you if anything needs to change.</p>",
+            ParentAnswerOutcome.Moved => E(T.Get("AnswerMoved", language)),
+            ParentAnswerOutcome.SlotGone => T.Html("AnswerSlotGone", language, BookingText.Link(again, T.Get("AnswerSlotGoneLink", language))),
+            ParentAnswerOutcome.NoMeeting => E(T.Get("AnswerNoMeeting", language)),
+            _ => E(T.Get("AnswerSaved", language)),
         };
-        return Page("Thank you", school, message, outcome == ParentAnswerOutcome.SlotGone ? 409 : 200);
+        return Page(T.Get("ThanksTitle", language), school, language, $"<p>{message}</p>", outcome == ParentAnswerOutcome.SlotGone ? 409 : 200);
     }
 
+    private static async Task<string> SchoolAsync(ParentChoices choices, ParentLink link, CultureInfo language, CancellationToken cancellationToken) =>
+        await choices.SchoolNameAsync(link.SchoolId, cancellationToken) ?? T.Get("YourChildsSchool", language);
+
+    /// <summary>In English, as the views page's link problem is: a link that does not work names nobody whose language we could use.</summary>
     private static async Task<IResult> RefusedAsync(ParentLinkResult read, ParentChoices choices, BookingOptions options, ILogger logger, CancellationToken cancellationToken)
     {
         Log.LinkRefused(logger, read.Problem.ToString());
+        var language = ParentStrings.English;
         // An expired link is still genuine, so it may name the school; a tampered one names nothing of it.
         var (school, contact) = read.Problem == ParentLinkProblem.Expired && read.Link is { } link
             ? await choices.SchoolContactAsync(link.SchoolId, cancellationToken)
-            : ("your child's school", options.FallbackContact);
-        var why = read.Problem == ParentLinkProblem.Expired ? "This link has expired." : "This link does not work. It may have been copied only in part.";
-        var reach = string.IsNullOrWhiteSpace(contact) ? "by phone or at the school office" : $"on <strong>{E(contact)}</strong> or at the school office";
-        return Page("This link cannot be used", school,
-            $"<p>{why}</p><p>Please contact {E(school)} {reach}, and they will help you with your child's plan meeting.</p>", read.Problem == ParentLinkProblem.Expired ? 410 : 404);
+            : (null, options.FallbackContact);
+        school ??= T.Get("YourChildsSchool", language);
+        var why = T.Get(read.Problem == ParentLinkProblem.Expired ? "LinkExpired" : "LinkBroken", language);
+        var reach = string.IsNullOrWhiteSpace(contact)
+            ? T.Html("LinkContactOffice", language, E(school))
+            : T.Html("LinkContactPhone", language, E(school), $"<strong>{E(contact)}</strong>");
+        return Page(T.Get("LinkRefusedTitle", language), school, language,
+            $"<p>{E(why)}</p><p>{reach}</p>", read.Problem == ParentLinkProblem.Expired ? 410 : 404);
     }
 
     private static string Form(ParentBookingView view, AntiforgeryTokenSet tokens)
     {
+        var language = view.Language;
         var html = new StringBuilder();
-        html.Append(view.Current is null
-            ? "<p>Please choose a time for your meeting.</p>"
-            : $"<p>Your meeting is on <strong>{E(view.Current)}</strong>. It is online, on Microsoft Teams. You do not need a Teams account.</p>");
+        html.Append("<p>").Append(view.Current is null
+            ? E(T.Get("PageChoose", language))
+            : T.Html("PageNow", language, $"<strong>{E(view.Current)}</strong>")).Append("</p>");
         html.Append("<form method=\"post\">");
-        html.Append("<fieldset><legend>Choose a time</legend>");
+        html.Append($"<fieldset><legend>{E(T.Get("PageTimes", language))}</legend>");
         var i = 0;
         foreach (var (key, text) in view.Offered)
         {
             var isCurrent = key == view.CurrentKey;
             html.Append($"<div class=\"choice\"><input type=\"radio\" id=\"time-{i}\" name=\"choice\" value=\"{E(key)}\"{(isCurrent || (view.CurrentKey is null && i == 0) ? " checked" : "")}>")
-                .Append($"<label for=\"time-{i}\">{E(text)}{(isCurrent ? " (your time now)" : "")}</label></div>");
+                .Append($"<label for=\"time-{i}\">{E(isCurrent ? T.Format("PageTimeNow", language, text) : text)}</label></div>");
             i++;
         }
-        html.Append("<div class=\"choice\"><input type=\"radio\" id=\"time-another\" name=\"choice\" value=\"another\"><label for=\"time-another\">None of these times suits me. Please offer another time.</label></div>");
-        html.Append($"<div class=\"choice\"><input type=\"radio\" id=\"time-cannot\" name=\"choice\" value=\"cannot\"{(view.CannotCome ? " checked" : "")}><label for=\"time-cannot\">I cannot come to a meeting.</label></div>");
+        html.Append($"<div class=\"choice\"><input type=\"radio\" id=\"time-another\" name=\"choice\" value=\"another\"><label for=\"time-another\">{E(T.Get("PageAnother", language))}</label></div>");
+        html.Append($"<div class=\"choice\"><input type=\"radio\" id=\"time-cannot\" name=\"choice\" value=\"cannot\"{(view.CannotCome ? " checked" : "")}><label for=\"time-cannot\">{E(T.Get("PageCannotCome", language))}</label></div>");
         html.Append("</fieldset>");
-        html.Append("<label for=\"note\">A note for the teacher (you do not have to write one)</label>");
+        html.Append($"<label for=\"note\">{E(T.Get("PageNote", language))}</label>");
         html.Append("<textarea id=\"note\" name=\"note\" rows=\"3\" maxlength=\"500\"></textarea>");
-        html.Append("<fieldset><legend>Interpreter</legend>");
-        html.Append($"<div class=\"choice\"><input type=\"checkbox\" id=\"interpreter\" name=\"interpreter\" value=\"yes\"{(view.InterpreterRequested ? " checked" : "")}><label for=\"interpreter\">I would like an interpreter at the meeting</label></div>");
-        html.Append("<label for=\"language\">Which language?</label><input type=\"text\" id=\"language\" name=\"language\" maxlength=\"60\" autocomplete=\"language\">");
+        html.Append($"<fieldset><legend>{E(T.Get("PageInterpreterHeading", language))}</legend>");
+        html.Append($"<div class=\"choice\"><input type=\"checkbox\" id=\"interpreter\" name=\"interpreter\" value=\"yes\"{(view.InterpreterRequested ? " checked" : "")}><label for=\"interpreter\">{E(T.Get("PageInterpreter", language))}</label></div>");
+        html.Append($"<label for=\"language\">{E(T.Get("PageLanguage", language))}</label><input type=\"text\" id=\"language\" name=\"language\" maxlength=\"60\" autocomplete=\"language\">");
         html.Append("</fieldset>");
         html.Append($"<input type=\"hidden\" name=\"{E(tokens.FormFieldName)}\" value=\"{E(tokens.RequestToken ?? "")}\">");
-        html.Append("<button type=\"submit\">Send my answer</button></form>");
+        html.Append($"<button type=\"submit\">{E(T.Get("PageSend", language))}</button></form>");
         return html.ToString();
     }
 
@@ -131,8 +145,8 @@ public static class ParentBookingPage
         $"default-src 'none'; style-src {Style.CspSource}; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     /// <summary>The page, sent with headers that keep a parent's page out of caches, frames and referrers.</summary>
-    internal static IResult Page(string heading, string school, string content, int status) => new ParentPage(
-        ParentPageShell.Render($"{heading} - {school}", ParentPageShell.English, Style, html => html
+    internal static IResult Page(string heading, string school, CultureInfo language, string content, int status) => new ParentPage(
+        ParentPageShell.Render($"{heading} - {school}", language, Style, html => html
             .Append("<h1>").Append(E(heading)).Append("</h1><p class=\"school\">").Append(E(school)).Append("</p>").Append(content)),
         status);
 
@@ -148,6 +162,8 @@ public static class ParentBookingPage
             return Results.Content(html, "text/html; charset=utf-8", Encoding.UTF8, status).ExecuteAsync(http);
         }
     }
+
+    private static ParentStrings T => ParentBookingText.Strings;
 
     private static string E(string? text) => WebUtility.HtmlEncode(text ?? "");
 }

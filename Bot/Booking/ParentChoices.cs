@@ -1,3 +1,4 @@
+using System.Globalization;
 using SendPlans.Bot.ParentLinks;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Terms;
@@ -8,6 +9,7 @@ namespace SendPlans.Bot.Booking;
 
 /// <summary>What a parent sees on the booking page: no more than the invitation told them.</summary>
 public sealed record ParentBookingView(
+    CultureInfo Language,
     string SchoolName,
     string PupilFirstName,
     string? Current,
@@ -42,28 +44,37 @@ public sealed class ParentChoices(
     public async Task<ParentBookingView?> ViewAsync(ParentLink link, CancellationToken cancellationToken)
     {
         var meeting = await meetings.GetAsync(link.SchoolId, link.TermId, link.PupilId, cancellationToken);
-        var pupil = await roster.GetPupilAsync(Reader, link.SchoolId, link.PupilId, cancellationToken);
+        var pupil = await roster.GetPupilWithContactsAsync(Reader, link.SchoolId, link.PupilId, cancellationToken);
         if (meeting is null || pupil is null)
         {
             return null;
         }
-        var school = await SchoolNameAsync(link.SchoolId, cancellationToken);
+        var language = LanguageOf(pupil.Contacts, link);
+        var school = await SchoolNameAsync(link.SchoolId, cancellationToken) ?? ParentBookingText.Strings.Get("YourChildsSchool", language);
         var now = time.GetUtcNow();
         var offered = meeting.Offered.Concat(meeting.Slot is null ? [] : [meeting.Slot])
             .Where(s => s.Start > now).DistinctBy(s => s.Key).OrderBy(s => s.Start)
-            .Select(s => (s.Key, BookingText.Long(s, meeting.TimeZone))).ToList();
-        return new ParentBookingView(school, pupil.LegalForename,
-            meeting.Slot is null || meeting.EventId is null ? null : BookingText.Long(meeting.Slot, meeting.TimeZone),
+            .Select(s => (s.Key, BookingText.Long(s, meeting.TimeZone, language))).ToList();
+        return new ParentBookingView(language, school, pupil.Pupil.LegalForename,
+            meeting.Slot is null || meeting.EventId is null ? null : BookingText.Long(meeting.Slot, meeting.TimeZone, language),
             meeting.EventId is null ? null : meeting.Slot?.Key,
             offered, meeting.InterpreterRequested, meeting.ParentCannotCome, meeting.Status == MeetingStatus.Cancelled);
     }
 
-    public async Task<string> SchoolNameAsync(string schoolId, CancellationToken cancellationToken) =>
-        (await calendars.GetSettingsAsync(schoolId, cancellationToken))?.Name ?? "your child's school";
+    /// <summary>The language of the contact the link names (English when the school has no booking strings in theirs).</summary>
+    public async Task<CultureInfo> LanguageAsync(ParentLink link, CancellationToken cancellationToken) =>
+        LanguageOf(await roster.GetContactsAsync(Reader, link.SchoolId, link.PupilId, cancellationToken), link);
+
+    private static CultureInfo LanguageOf(IReadOnlyList<Contact> contacts, ParentLink link) =>
+        ParentBookingText.Strings.CultureFor(contacts.FirstOrDefault(c => Views.ParentViewsService.ContactId(c) == link.ContactId)?.PreferredLanguage);
+
+    /// <summary>The school's name, or null when it has no settings.</summary>
+    public async Task<string?> SchoolNameAsync(string schoolId, CancellationToken cancellationToken) =>
+        (await calendars.GetSettingsAsync(schoolId, cancellationToken))?.Name;
 
     /// <summary>The school's name and how to reach its office, for a parent whose link has expired.</summary>
-    public async Task<(string Name, string? Contact)> SchoolContactAsync(string schoolId, CancellationToken cancellationToken) =>
-        await calendars.GetSettingsAsync(schoolId, cancellationToken) is { } s ? (s.Name, s.Contact) : ("your child's school", null);
+    public async Task<(string? Name, string? Contact)> SchoolContactAsync(string schoolId, CancellationToken cancellationToken) =>
+        await calendars.GetSettingsAsync(schoolId, cancellationToken) is { } s ? (s.Name, s.Contact) : (null, null);
 
     public async Task<ParentAnswerOutcome> AnswerAsync(ParentLink link, ParentAnswer answer, CancellationToken cancellationToken)
     {
