@@ -53,6 +53,10 @@ public static class AttendanceCards
 
     public const string ClaimVerb = "followup.claim";
     public const string RebookVerb = "followup.rebook";
+
+    /// <summary>The day and time the year lead agreed with the parent, if they did: optional, sent with the rebook.</summary>
+    public const string RebookDayInput = "rebookDay";
+    public const string RebookTimeInput = "rebookTime";
     public const string DeclineVerb = "followup.decline";
     public const string CouldNotReachVerb = "followup.unreached";
     public const string AttendanceVerb = "attendance.answer";
@@ -97,7 +101,17 @@ public static class AttendanceCards
         {
             actions.AddRange(
         [
-            new ExecuteAction(RebookVerb) { Title = "Contacted — rebook", Data = data },
+            new ShowCardAction(new AdaptiveCard
+            {
+                MsTeams = null,
+                Body =
+                [
+                    new TextBlock("If you agreed a new time with the parent, say when: the teacher is asked to move the meeting to it."),
+                    new DateInput { Id = RebookDayInput, Label = "Day the parent can come (optional)" },
+                    new TimeInput { Id = RebookTimeInput, Label = "Time (optional)" },
+                ],
+                Actions = [new ExecuteAction(RebookVerb) { Title = "Ask the teacher to rebook", Data = data, AssociatedInputs = "auto" }],
+            }) { Title = "Contacted — rebook" },
             new ShowCardAction(new AdaptiveCard
             {
                 MsTeams = null,
