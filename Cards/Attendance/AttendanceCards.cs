@@ -171,13 +171,12 @@ public static class AttendanceCards
             ]) { Id = "week" },
             new TextBlock(input.OpenFollowUps.Count == 0 ? "No open follow-ups." : $"Open follow-ups ({input.OpenFollowUps.Count})") { Weight = TextWeight.Bolder, Separator = true, Id = "followups" },
         };
-        body.AddRange(input.OpenFollowUps.OrderByDescending(f => f.Overdue).ThenByDescending(f => f.DaysOpen).Take(MaxDigestRows).Select(f =>
-            new TextBlock($"{(f.Overdue ? "OVERDUE · " : "")}{f.Pupil}: {f.State}, {(f.Who is null ? "nobody has it yet" : $"{f.Who} has it")} ({f.DaysOpen} day{(f.DaysOpen == 1 ? "" : "s")})")
-            {
-                Size = TextSize.Small,
-                Spacing = Spacing.None,
-                Color = f.Overdue ? TextColor.Attention : null,
-            }));
+        // Only "Overdue" stands out, so the line stays easy to read.
+        body.AddRange(input.OpenFollowUps.OrderByDescending(f => f.Overdue).ThenByDescending(f => f.DaysOpen).Take(MaxDigestRows).Select(f => new RichTextBlock(
+        [
+            .. f.Overdue ? [new TextRun("Overdue") { Size = TextSize.Small, Weight = TextWeight.Bolder, Color = TextColor.Attention }, new TextRun(" · ") { Size = TextSize.Small }] : Array.Empty<TextRun>(),
+            new TextRun($"{f.Pupil}: {f.State}, {(f.Who is null ? "nobody has it yet" : $"{f.Who} has it")} ({f.DaysOpen} day{(f.DaysOpen == 1 ? "" : "s")})") { Size = TextSize.Small },
+        ]) { Spacing = Spacing.None }));
         if (input.OpenFollowUps.Count > MaxDigestRows)
         {
             body.Add(TextBlock.Subtle($"and {input.OpenFollowUps.Count - MaxDigestRows} more"));
