@@ -72,7 +72,7 @@ public sealed class AfterMeetingHandlers(
         var notice = $"What we agreed is saved (version {agreed.Revision})."
             + (sent > 0 ? $" Emailed to {sent} {(sent == 1 ? "parent" : "parents")}." : "")
             + (failed > 0 ? " An email could not be sent: press Save again later and it will be retried." : "");
-        return InvokeResponse.Card((await plans.PlanCardAsync(reader!, pupil, termId!, notice, null, cancellationToken)).ToJsonNode());
+        return InvokeResponse.Card((await plans.PlanCardAsync(reader!, pupil, termId!, context.Activity.From?.Id, notice, null, cancellationToken)).ToJsonNode());
     }
 
     public async Task YouSaidWeDidAsync(TurnContext context, string term, CancellationToken cancellationToken)

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using SendPlans.Bot.Booking;
 using SendPlans.Bot.Roster;
+using SendPlans.Bot.Terms;
 using SendPlans.Cards.Attendance;
 using SendPlans.Infrastructure.BotFramework;
 using SendPlans.Infrastructure.BotFramework.Proactive;
@@ -19,6 +20,8 @@ public sealed class AttendanceHandlers(
     ProactiveOutbox outbox,
     RosterStore roster,
     ModerationService moderation,
+    SchoolCalendarStore calendars,
+    TimeProvider time,
     ILogger<AttendanceHandlers> logger)
 {
     public async Task<InvokeResponse> ModerateAsync(TurnContext context, AdaptiveCardAction action, ModerationOutcome outcome, CancellationToken cancellationToken)
@@ -60,7 +63,18 @@ public sealed class AttendanceHandlers(
         {
             return InvokeResponse.Error(403, "NotAllowed", "This alert is for the pupil's year team, the SENCo and SLT.");
         }
-        var (stored, refusal) = await alerts.ApplyAsync(schoolId, id, kind, member.EntraObjectId, member.DisplayName, action.GetString("reason"), cancellationToken);
+        var note = action.GetString("reason");
+        if (kind == FollowUpAction.Rebook)
+        {
+            // Checked before anything is written: a bad day or time changes nothing.
+            var zone = (await calendars.GetSettingsAsync(schoolId, cancellationToken))?.TimeZone;
+            (note, var badTime) = FollowUpRules.AgreedTime(action.GetString(AttendanceCards.RebookDayInput), action.GetString(AttendanceCards.RebookTimeInput), SchoolClock.Local(time.GetUtcNow(), zone));
+            if (badTime is not null)
+            {
+                return InvokeResponse.Message(badTime);
+            }
+        }
+        var (stored, refusal) = await alerts.ApplyAsync(schoolId, id, kind, member.EntraObjectId, member.DisplayName, note, cancellationToken);
         if (stored is null)
         {
             return InvokeResponse.Message(refusal ?? "Nothing changed.");
@@ -116,7 +130,8 @@ public sealed class AttendanceHandlers(
         var contact = (await roster.GetContactsAsync(RosterReader.For(teacher, "rebook"), item.SchoolId, item.Upn, cancellationToken))
             .Where(c => c.ParentalResponsibility).OrderBy(c => c.Priority).FirstOrDefault();
         var hard = contact is { HardToAttend.Count: > 0 } ? $" They find {string.Join(", ", contact.HardToAttend)} hard." : "";
-        var notice = $"{yearLead.DisplayName} reached the parent of {pupil?.LegalForename ?? "your pupil"}: please move the plan meeting.{hard}";
+        var agreed = item.History[^1] is { Action: FollowUpAction.Rebook, Note: { } when } ? $" They can come on {when}." : "";
+        var notice = $"{yearLead.DisplayName} reached the parent of {pupil?.LegalForename ?? "your pupil"}: please move the plan meeting.{agreed}{hard}";
         var reply = await booking.MyMeetingsAsync(teacher, notice, cancellationToken);
         if (await chats.DeliverAsync(item.SchoolId, teacher.EntraObjectId, $"followup-rebook|{item.SchoolId}|{item.Id}|{item.History.Count}", reply.Card, reply.Card is null ? reply.Text ?? notice : null, cancellationToken) != StaffReach.NoChat)
         {

@@ -236,7 +236,7 @@ public sealed class FollowUpAlerts(
     {
         null => "alert raised",
         FollowUpAction.Claim => "will follow up",
-        FollowUpAction.Rebook => "contacted the parent: rebooking",
+        FollowUpAction.Rebook => step.Note is null ? "contacted the parent: rebooking" : $"contacted the parent: rebooking for {step.Note}",
         FollowUpAction.Decline => $"contacted the parent: declined ({step.Note})",
         FollowUpAction.CouldNotReach => "could not reach the parent",
         FollowUpAction.Attend => "the parent attended",

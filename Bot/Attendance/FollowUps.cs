@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Azure.Data.Tables;
@@ -119,6 +120,42 @@ public static class FollowUpRules
                 : action is FollowUpAction.Rebook ? null : item.UnreachedSince,
             History = [.. item.History, new FollowUpStep(next.Value, action, at, byName, string.IsNullOrWhiteSpace(note) ? null : note.Trim())],
         }, null);
+    }
+
+    /// <summary>
+    /// The day and time the year lead agreed with the parent for the rebooked meeting, as the teacher
+    /// reads it ("Thursday 3 December 2026 at 15:30"); both empty is none agreed. A day that cannot be read,
+    /// has passed or is over a year away, a time that cannot be read, or a time without a day is refused.
+    /// </summary>
+    public static (string? Agreed, string? Refusal) AgreedTime(string? day, string? time, DateTime schoolNow)
+    {
+        var hasTime = !string.IsNullOrWhiteSpace(time);
+        if (string.IsNullOrWhiteSpace(day))
+        {
+            return (null, hasTime ? "Choose the day as well as the time, or leave both empty." : null);
+        }
+        if (!DateOnly.TryParseExact(day.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return (null, "I could not read that day. Choose it from the calendar, or leave it empty.");
+        }
+        TimeOnly? at = null;
+        if (hasTime)
+        {
+            if (!TimeOnly.TryParseExact(time!.Trim(), ["HH:mm", "H:mm", "HH:mm:ss"], CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+            {
+                return (null, "I could not read that time. Choose a time such as 15:30, or leave it empty.");
+            }
+            at = parsed;
+        }
+        var today = DateOnly.FromDateTime(schoolNow);
+        var text = date.ToString("dddd d MMMM yyyy", CultureInfo.GetCultureInfo("en-GB")) + (at is { } t ? " at " + t.ToString("HH:mm", CultureInfo.InvariantCulture) : "");
+        if (date < today || (date == today && at < TimeOnly.FromDateTime(schoolNow)))
+        {
+            return (null, $"{text} has passed. Choose a day and time still to come.");
+        }
+        return date > today.AddYears(1)
+            ? (null, $"{text} is more than a year away. Check the year.")
+            : (text, null);
     }
 
     /// <summary>Whether "Could not reach" has lasted long enough to hand the item to the SENCo/SLT.</summary>

@@ -21,6 +21,7 @@ public static partial class PlansExtensions
         services.AddBotRoutes(router => router
             .OnMessage(PlanForPattern(), (context, ct) => Handlers(context).PlanForAsync(context, PlanForPattern().Match(context.Text).Groups["name"].Value, ct))
             .OnAdaptiveCardAction(PlanFields.SaveVerb, (context, action, ct) => Handlers(context).SaveTargetsAsync(context, action, ct))
+            .OnAdaptiveCardAction(PlanFields.RefreshVerb, (context, action, ct) => Handlers(context).RefreshPlanAsync(context, action, ct))
             .OnAdaptiveCardAction(PlanFields.VoiceVerb, (context, action, ct) => Handlers(context).OpenVoiceAsync(context, action, ct))
             .OnAdaptiveCardAction(PupilVoiceFields.SaveVerb, (context, action, ct) => Handlers(context).SaveVoiceAsync(context, action, ct))
             .OnMessage(QuestionBankPattern(), (context, ct) => context.Services.GetRequiredService<QuestionBankEditor>().ShowAsync(context, ct))

@@ -41,7 +41,7 @@ public sealed class PlansHandlers(
                 : "More than one pupil matches: " + string.Join(", ", matches.Select(p => $"{p.LegalForename} {p.LegalSurname}")) + ". Type more of the name.", cancellationToken);
             return;
         }
-        await context.SendCardAsync((await PlanCardAsync(reader, matches[0], term.Id, null, null, cancellationToken)).ToJsonNode(), cancellationToken);
+        await context.SendCardAsync((await PlanCardAsync(reader, matches[0], term.Id, context.Activity.From?.Id, null, null, cancellationToken)).ToJsonNode(), cancellationToken);
     }
 
     public async Task<InvokeResponse> SaveTargetsAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
@@ -62,7 +62,7 @@ public sealed class PlansHandlers(
         }
         await ChangePlanAsync(reader!, pupil, termId!, p => p with { Targets = targets }, cancellationToken);
         Log.TargetsSaved(logger, targets.Count);
-        return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, "Targets saved.", null, cancellationToken)).ToJsonNode());
+        return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, context.Activity.From?.Id, "Targets saved.", null, cancellationToken)).ToJsonNode());
     }
 
     public async Task<InvokeResponse> OpenVoiceAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
@@ -94,7 +94,18 @@ public sealed class PlansHandlers(
         var voice = ids.Select(id => (id, Value: Field(action, id))).Where(x => x.Value is not null).ToDictionary(x => x.id, x => x.Value!);
         await ChangePlanAsync(reader!, pupil, termId!, p => p with { PupilVoice = voice }, cancellationToken);
         Log.VoiceSaved(logger, voice.Count);
-        return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, "Pupil's voice saved.", bank, cancellationToken)).ToJsonNode());
+        return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, context.Activity.From?.Id, "Pupil's voice saved.", bank, cancellationToken)).ToJsonNode());
+    }
+
+    /// <summary>The plan card's refresh, sent by Teams when the teacher opens the chat: the card as it is now, with the same access rule as the card's buttons.</summary>
+    public async Task<InvokeResponse> RefreshPlanAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
+    {
+        var (reader, pupil, termId) = await ResolveAsync(context, action, cancellationToken);
+        if (pupil is null)
+        {
+            return InvokeResponse.Error(403, "NotAllowed", "You can only see plans of pupils in your classes.");
+        }
+        return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, context.Activity.From?.Id, null, null, cancellationToken)).ToJsonNode());
     }
 
     internal async Task ChangePlanAsync(RosterReader reader, Pupil pupil, string termId, Func<Plan, Plan> change, CancellationToken cancellationToken)
@@ -105,8 +116,11 @@ public sealed class PlansHandlers(
         }
     }
 
-    /// <summary>The plan card; <paramref name="bank"/> is the school's question bank when the caller has just read it, else null.</summary>
-    internal async Task<AdaptiveCard> PlanCardAsync(RosterReader reader, Pupil pupil, string termId, string? notice, QuestionBank? bank, CancellationToken cancellationToken)
+    /// <summary>
+    /// The plan card for the member of staff with Teams user id <paramref name="userId"/> (refreshed for them alone);
+    /// <paramref name="bank"/> is the school's question bank when the caller has just read it, else null.
+    /// </summary>
+    internal async Task<AdaptiveCard> PlanCardAsync(RosterReader reader, Pupil pupil, string termId, string? userId, string? notice, QuestionBank? bank, CancellationToken cancellationToken)
     {
         var plan = await roster.GetPlanAsync(reader, pupil.SchoolId, termId, pupil.Upn, cancellationToken);
         var contacts = await roster.GetContactsAsync(reader, pupil.SchoolId, pupil.Upn, cancellationToken);
@@ -137,6 +151,7 @@ public sealed class PlansHandlers(
         {
             Agreed = plan?.Agreed is { } a ? Summary(a, timeZone) : null,
             CanRecordAgreed = AfterMeetingHandlers.MayRecord(meeting, plan, time.GetUtcNow()),
+            RefreshFor = userId,
         });
     }
 

@@ -53,6 +53,10 @@ public static class AttendanceCards
 
     public const string ClaimVerb = "followup.claim";
     public const string RebookVerb = "followup.rebook";
+
+    /// <summary>The day and time the year lead agreed with the parent, if they did: optional, sent with the rebook.</summary>
+    public const string RebookDayInput = "rebookDay";
+    public const string RebookTimeInput = "rebookTime";
     public const string DeclineVerb = "followup.decline";
     public const string CouldNotReachVerb = "followup.unreached";
     public const string AttendanceVerb = "attendance.answer";
@@ -97,7 +101,17 @@ public static class AttendanceCards
         {
             actions.AddRange(
         [
-            new ExecuteAction(RebookVerb) { Title = "Contacted — rebook", Data = data },
+            new ShowCardAction(new AdaptiveCard
+            {
+                MsTeams = null,
+                Body =
+                [
+                    new TextBlock("If you agreed a new time with the parent, say when: the teacher is asked to move the meeting to it."),
+                    new DateInput { Id = RebookDayInput, Label = "Day the parent can come (optional)" },
+                    new TimeInput { Id = RebookTimeInput, Label = "Time (optional)" },
+                ],
+                Actions = [new ExecuteAction(RebookVerb) { Title = "Ask the teacher to rebook", Data = data, AssociatedInputs = "auto" }],
+            }) { Title = "Contacted — rebook" },
             new ShowCardAction(new AdaptiveCard
             {
                 MsTeams = null,
@@ -157,13 +171,12 @@ public static class AttendanceCards
             ]) { Id = "week" },
             new TextBlock(input.OpenFollowUps.Count == 0 ? "No open follow-ups." : $"Open follow-ups ({input.OpenFollowUps.Count})") { Weight = TextWeight.Bolder, Separator = true, Id = "followups" },
         };
-        body.AddRange(input.OpenFollowUps.OrderByDescending(f => f.Overdue).ThenByDescending(f => f.DaysOpen).Take(MaxDigestRows).Select(f =>
-            new TextBlock($"{(f.Overdue ? "OVERDUE · " : "")}{f.Pupil}: {f.State}, {(f.Who is null ? "nobody has it yet" : $"{f.Who} has it")} ({f.DaysOpen} day{(f.DaysOpen == 1 ? "" : "s")})")
-            {
-                Size = TextSize.Small,
-                Spacing = Spacing.None,
-                Color = f.Overdue ? TextColor.Attention : null,
-            }));
+        // Only "Overdue" stands out, so the line stays easy to read.
+        body.AddRange(input.OpenFollowUps.OrderByDescending(f => f.Overdue).ThenByDescending(f => f.DaysOpen).Take(MaxDigestRows).Select(f => new RichTextBlock(
+        [
+            .. f.Overdue ? [new TextRun("Overdue") { Size = TextSize.Small, Weight = TextWeight.Bolder, Color = TextColor.Attention }, new TextRun(" · ") { Size = TextSize.Small }] : Array.Empty<TextRun>(),
+            new TextRun($"{f.Pupil}: {f.State}, {(f.Who is null ? "nobody has it yet" : $"{f.Who} has it")} ({f.DaysOpen} day{(f.DaysOpen == 1 ? "" : "s")})") { Size = TextSize.Small },
+        ]) { Spacing = Spacing.None }));
         if (input.OpenFollowUps.Count > MaxDigestRows)
         {
             body.Add(TextBlock.Subtle($"and {input.OpenFollowUps.Count - MaxDigestRows} more"));

@@ -30,7 +30,8 @@ public sealed record TeamsCardProperties
 /// <summary>Asks Teams to fetch a fresh copy of the card through an Action.Execute when it is shown.</summary>
 public sealed record CardRefresh
 {
-    [JsonPropertyName("action")] public required ExecuteAction Action { get; init; }
+    /// <summary>An <see cref="ExecuteAction"/>: declared as the base type because only then does the serialiser write its "type".</summary>
+    [JsonPropertyName("action")] public required CardAction Action { get; init; }
     [JsonPropertyName("userIds")] public IReadOnlyList<string>? UserIds { get; init; }
 }
 

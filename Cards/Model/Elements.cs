@@ -52,6 +52,7 @@ public sealed record TextRun(
     [property: JsonPropertyName("text")] string Text)
 {
     [JsonPropertyName("type")] public string Type => "TextRun";
+    [JsonPropertyName("size")] public TextSize? Size { get; init; }
     [JsonPropertyName("weight")] public TextWeight? Weight { get; init; }
     [JsonPropertyName("italic")] public bool? Italic { get; init; }
     [JsonPropertyName("color")] public TextColor? Color { get; init; }

@@ -32,6 +32,9 @@ public sealed record PlanCardInput(
 
     /// <summary>True once the meeting has started: shows "Record what we agreed".</summary>
     public bool CanRecordAgreed { get; init; }
+
+    /// <summary>The Teams user id (29:…) of the member of staff the card is for: Teams asks for a fresh card (plan/refresh) when they open the chat. Null: no refresh.</summary>
+    public string? RefreshFor { get; init; }
 }
 
 /// <summary>The input ids of the plan card.</summary>
@@ -39,6 +42,9 @@ public static class PlanFields
 {
     public const string SaveVerb = "plan/save";
     public const string VoiceVerb = "voice/open";
+
+    /// <summary>The card's refresh: the latest parents' views and pupil's voice each time the teacher opens the chat.</summary>
+    public const string RefreshVerb = "plan/refresh";
 
     /// <summary>Opens the parent views card itself (the same verb the thank-you card's "Change my answers" uses).</summary>
     public const string FillInVerb = "views/edit";
@@ -132,6 +138,9 @@ public static class PlanCards
                 new ExecuteAction(PlanFields.SaveVerb) { Title = "Save targets", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "auto", Style = "positive" },
                 new ExecuteAction(PlanFields.VoiceVerb) { Title = "Capture pupil's voice", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "none" },
             ],
+            Refresh = input.RefreshFor is { } user
+                ? new CardRefresh { Action = new ExecuteAction(PlanFields.RefreshVerb) { Title = "Refresh", Data = (JsonObject)input.ActionData.DeepClone() }, UserIds = [user] }
+                : null,
             FallbackText = $"Plan for {input.PupilName}",
         };
     }

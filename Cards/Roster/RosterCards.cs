@@ -51,7 +51,7 @@ public static class RosterCards
         else
         {
             body.Add(new Table(
-                [new TableColumn(2), new TableColumn(1), new TableColumn(1), new TableColumn(2), new TableColumn(1)],
+                [new TableColumn(3), new TableColumn(2), new TableColumn(3), new TableColumn(3), new TableColumn(3)],
                 [
                     Row(Bold("Records"), Bold(input.DryRun ? "Would add" : "Added"), Bold(input.DryRun ? "Would change" : "Changed"), Bold(input.DryRun ? "Would remove (archive)" : "Removed (archived)"), Bold("Unchanged")),
                     .. input.Counts.Select(c => Row(Bold(c.Kind), Plain(c.Added.ToString()), Plain(c.Changed.ToString()), Plain(c.Archived.ToString()), Plain(c.Unchanged.ToString()))),

@@ -1,6 +1,7 @@
 // Parses cards with the official Adaptive Cards renderer and reports every parse and
 // validation event (unknown types, duplicate or missing input ids, bad values...).
-// stdin: [{ "name": "...", "card": { ... } }, ...]   stdout: [{ "name": "...", "events": ["..."] }, ...]
+// stdin: [{ "name": "...", "card": { ... } }, ...]   stdout: [{ "name": "...", "events": ["..."], "parsed": { ... } }, ...]
+// "parsed" is the card as the library read it: a property it did not recognise is missing there.
 "use strict";
 const AC = require("adaptivecards/dist/adaptivecards.min.js");
 
@@ -20,6 +21,6 @@ const results = input.map(({ name, card }) => {
   if (card.version !== "1.5") {
     events.push(`version ${card.version}: Teams renders 1.5 everywhere`);
   }
-  return { name, events };
+  return { name, events, parsed: parsed.toJSON() };
 });
 process.stdout.write(JSON.stringify(results));

@@ -271,6 +271,58 @@ public sealed class FollowUpAlertTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Rebook_WithTheDayAndTimeAgreed_KeptInTheHistoryAndTheTeacherTold()
+    {
+        await ChannelForYear3Async();
+        ReportSays();
+        await MeetingAsync(online: true);
+        await Sweep().SweepAsync(default);
+        await DispatchedAsync();
+        var item = (await Items()).Single();
+        var day = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(14));
+        var agreed = $"{day.ToString("dddd d MMMM yyyy", System.Globalization.CultureInfo.GetCultureInfo("en-GB"))} at 15:30";
+
+        var rebooked = await InvokeAsAsync(PriyaId, AttendanceCards.RebookVerb, new JsonObject
+        {
+            ["school"] = School, ["item"] = item.Id, [AttendanceCards.RebookDayInput] = day.ToString("yyyy-MM-dd"), [AttendanceCards.RebookTimeInput] = "15:30",
+        }, Year3Channel);
+        var sent = await DispatchedAsync();
+
+        Texts(rebooked["value"]).Should().Contain(t => t.EndsWith($"contacted the parent: rebooking for {agreed}", StringComparison.Ordinal));
+        var stored = (await Items()).Single();
+        stored.State.Should().Be(FollowUpState.Rebooked);
+        stored.History[^1].Note.Should().Be(agreed);
+        sent.Single(r => r.Path.Contains($"personal-{PriyaId}", StringComparison.Ordinal)).Body!.ToJsonString()
+            .Should().Contain($"They can come on {agreed}.", "the teacher moves the meeting to the time agreed");
+    }
+
+    [Theory]
+    [InlineData("2020-01-06", "15:30", "has passed")]
+    [InlineData("2026-13-01", null, "could not read that day")]
+    [InlineData(null, "15:30", "day as well as the time")]
+    public async Task Rebook_BadOrPastDayOrTime_ToldWhyAndNothingWritten(string? day, string? time, string reason)
+    {
+        await ChannelForYear3Async();
+        ReportSays();
+        await MeetingAsync(online: true);
+        await Sweep().SweepAsync(default);
+        await DispatchedAsync();
+        var before = (await Items()).Single();
+        var data = new JsonObject { ["school"] = School, ["item"] = before.Id, [AttendanceCards.RebookDayInput] = day, [AttendanceCards.RebookTimeInput] = time };
+
+        var response = await InvokeAsAsync(PriyaId, AttendanceCards.RebookVerb, data, Year3Channel);
+
+        response["type"]!.GetValue<string>().Should().Be(InvokeResponse.MessageType);
+        response["value"]!.GetValue<string>().Should().Contain(reason);
+        var after = (await Items()).Single();
+        after.State.Should().Be(FollowUpState.Open);
+        after.History.Should().HaveCount(before.History.Count);
+        after.ETag.Should().Be(before.ETag, "nothing was written");
+        _dispatchTime.Advance(TimeSpan.FromMinutes(1));
+        (await Dispatcher().DispatchOnceAsync(default)).Should().Be(0, "nobody was sent anything");
+    }
+
+    [Fact]
     public async Task Claim_ByAYearLeadOfAnotherYear_RefusedAndNothingChanges()
     {
         await ChannelForYear3Async();

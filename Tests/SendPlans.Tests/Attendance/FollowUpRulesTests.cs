@@ -117,4 +117,34 @@ public sealed class FollowUpRulesTests
         result.Failed.Should().BeTrue();
         result.FailureMessage.Should().Contain(key);
     }
+
+    [Theory]
+    [InlineData("2026-01-15", "15:30", "Thursday 15 January 2026 at 15:30")]
+    [InlineData("2026-01-12", "16:30", "Monday 12 January 2026 at 16:30")]
+    [InlineData(" 2026-01-12 ", "", "Monday 12 January 2026")]
+    [InlineData(null, null, null)]
+    public void AgreedTime_DayAndTimeStillToCome_ReadAsTheTeacherReadsIt(string? day, string? time, string? expected)
+    {
+        var (agreed, refusal) = FollowUpRules.AgreedTime(day, time, new DateTime(2026, 1, 12, 16, 0, 0));
+
+        refusal.Should().BeNull();
+        agreed.Should().Be(expected);
+    }
+
+    [Theory]
+    [InlineData("2026-01-11", null, "has passed")]
+    [InlineData("2026-01-12", "15:59", "has passed")]
+    [InlineData("2027-01-13", null, "more than a year away")]
+    [InlineData("12/01/2026", null, "could not read that day")]
+    [InlineData("2026-02-30", null, "could not read that day")]
+    [InlineData("2026-01-15", "25:00", "could not read that time")]
+    [InlineData("2026-01-15", "half three", "could not read that time")]
+    [InlineData("", "15:30", "day as well as the time")]
+    public void AgreedTime_BadOrPastDayOrTime_RefusedWithTheReason(string? day, string? time, string reason)
+    {
+        var (agreed, refusal) = FollowUpRules.AgreedTime(day, time, new DateTime(2026, 1, 12, 16, 0, 0));
+
+        agreed.Should().BeNull();
+        refusal.Should().Contain(reason);
+    }
 }

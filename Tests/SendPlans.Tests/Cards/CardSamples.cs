@@ -1,8 +1,11 @@
+using SendPlans.Bot.Roster;
+using SendPlans.Bot.Roster.Import;
 using SendPlans.Cards.Attendance;
 using SendPlans.Cards.Booking;
 using SendPlans.Cards.Conversation;
 using SendPlans.Cards.Model;
 using SendPlans.Cards.Reports;
+using SendPlans.Cards.Roster;
 using SendPlans.Tests.Views;
 
 namespace SendPlans.Tests.Cards;
@@ -95,6 +98,23 @@ public static class CardSamples
                 new("Reception", "Help with toilet training at school, the same way we do it at home.", ["[name] will tell an adult when she needs the toilet, using her picture card."]),
                 new("Year 3", "Making friends / Break times are hard", ["[name] will play a game with two friends at break, with an adult close by.", "[name] will tell an adult when he feels upset."]),
             ], 12))),
+        ("import-report", RosterCards.ImportReport(TeamsRosterImport.CardInput(new ImportReport("oak", false, ["pupils.csv", "contacts.csv", "staff.csv"], [],
+            [
+                new(RosterFileKind.Pupils, ChangeKind.Added, Upn.Create("823204125001"), "year R, class RA"),
+                new(RosterFileKind.Pupils, ChangeKind.Changed, "G823204121001", "class 3B to 3A, primary need MLD to SLCN"),
+                new(RosterFileKind.Pupils, ChangeKind.Archived, Upn.Create("823204118001")),
+                new(RosterFileKind.Contacts, ChangeKind.Added, $"{Upn.Create("823204125001")} #1", "Mother"),
+                new(RosterFileKind.Contacts, ChangeKind.Changed, "D823204123001 #2", "email, mobile"),
+                new(RosterFileKind.Staff, ChangeKind.Returned, "tom.ellis@oakfield.example.org", "Teacher"),
+            ],
+            [new(RosterFileKind.Pupils, 1, 1, 1, 257), new(RosterFileKind.Contacts, 1, 1, 0, 412), new(RosterFileKind.Staff, 1, 0, 0, 38)]), "Oakfield Primary"))),
+        ("import-report-problems", RosterCards.ImportReport(TeamsRosterImport.CardInput(ImportReport.Refused("oak", false, ["pupils.csv", "contacts.csv", "staff.csv"],
+            [
+                new("pupils.csv", 14, "UPN 82320412500: a UPN has 13 characters; this one has 11"),
+                new("pupils.csv", 31, "'Y3' is not a year group: use N1, N2, R or 1 to 13"),
+                new("contacts.csv", 52, "the contact has neither an email address nor a mobile number, so the school could not reach them"),
+                new("staff.csv", 1, "the required column 'Entra Object ID' is missing"),
+            ]), "Oakfield Primary"))),
         .. ViewsCardSamples.All,
     ];
 }

@@ -103,4 +103,45 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
 
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
     }
+
+    [Fact]
+    public async Task PlanCard_SentThenSaved_RefreshesForTheTeacherAlone()
+    {
+        var sent = (await school.SayAsync(TomEllis, "plan for Amelia")).Single(b => b["attachments"] is not null)["attachments"]![0]!["content"]!;
+        var saved = (await school.InvokeAsync("voice/save", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["q-class"] = "happy" }))["value"]!;
+
+        foreach (var card in new[] { sent, saved })
+        {
+            var refresh = card["refresh"]!;
+            refresh["action"]!["type"]!.GetValue<string>().Should().Be("Action.Execute");
+            refresh["action"]!["verb"]!.GetValue<string>().Should().Be("plan/refresh");
+            refresh["action"]!["data"]!["upn"]!.GetValue<string>().Should().Be(ViewsSchool.Amelia);
+            refresh["userIds"]!.AsArray().Select(u => u!.GetValue<string>()).Should().Equal("29:user-1");
+        }
+    }
+
+    [Fact]
+    public async Task RefreshPlan_ParentGaveViewsSinceTheCardWasSent_CardShowsThemAndKeepsRefreshing()
+    {
+        var sent = (await school.SayAsync(TomEllis, "plan for Amelia")).Single(b => b["attachments"] is not null)["attachments"]![0]!["content"]!;
+        await school.Store.SaveAsync(new ParentViews(ViewsSchool.School, school.Open.Id, ViewsSchool.Amelia, "1",
+            new Dictionary<string, string> { ["worries"] = "Sleeping badly since the new baby came." }), default);
+
+        var body = await school.InvokeAsync("plan/refresh", TomEllis, (JsonObject)sent["refresh"]!["action"]!["data"]!.DeepClone());
+
+        sent.ToJsonString().Should().NotContain("Sleeping badly");
+        body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
+        body["value"]!.ToJsonString().Should().Contain("Sleeping badly since the new baby came.");
+        body["value"]!["refresh"]!["action"]!["verb"]!.GetValue<string>().Should().Be("plan/refresh");
+    }
+
+    [Fact]
+    public async Task RefreshPlan_TeacherOfAnotherClass_RefusedWithoutThePlan()
+    {
+        var body = await school.InvokeAsync("plan/refresh", PriyaShah, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id });
+
+        body["statusCode"]!.GetValue<int>().Should().Be(403);
+        body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
+        body.ToJsonString().Should().NotContain("Amelia");
+    }
 }

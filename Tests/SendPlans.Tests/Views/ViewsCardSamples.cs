@@ -50,7 +50,7 @@ public static class ViewsCardSamples
             [.. Targets.Select(t => new PlanTargetInput(t.AreaOfNeed, t.Target, t.HowSchoolHelps, t.HowWeKnow))],
             [new("Mother", [("Target 1", "yes: He likes books about animals."), ("Worries", "Break times."), ("Interpreter", "true")]), new("Father", null) { FillInData = new JsonObject { ["link"] = "sample" }, AskedNote = "We emailed the link on 4 November and a reminder on 9 November." }],
             [("What I'm good at", "Drawing dinosaurs"), ("What I find hard", "Writing long bits")],
-            new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }, "Targets saved."))),
+            new JsonObject { ["upn"] = "A123", ["term"] = "2026-27-autumn" }, "Targets saved.") { RefreshFor = "29:1a2b3c4d-teacher" })),
         ("plan-teacher-agreed", PlanCards.Plan(new PlanCardInput("Sam Carter", "Year 3", "2026-27-autumn",
             [.. Agreed.Targets.Select((t, i) => new PlanTargetInput(Targets[i].AreaOfNeed, t, Targets[i].HowSchoolHelps, Targets[i].HowWeKnow))],
             [new("Mother", [("Worries", "Break times."), ("Work on", "Making friends."), ("Notes by email", "true")])],
