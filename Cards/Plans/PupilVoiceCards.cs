@@ -70,7 +70,7 @@ public static class PupilVoiceCards
         [
             new Container(
             [
-                new TextBlock(choice.Emoji) { Size = TextSize.ExtraLarge, HorizontalAlignment = HorizontalAlignment.Center },
+                new TextBlock(AsPicture(choice.Emoji)) { Size = TextSize.ExtraLarge, HorizontalAlignment = HorizontalAlignment.Center },
                 new TextBlock(chosen ? $"✓ {choice.Word}" : choice.Word) { HorizontalAlignment = HorizontalAlignment.Center, Weight = chosen ? TextWeight.Bolder : null },
             ])
             { Style = chosen ? ContainerStyle.Good : ContainerStyle.Emphasis, MinHeight = "90px" },
@@ -80,6 +80,13 @@ public static class PupilVoiceCards
             SelectAction = new ExecuteAction(PupilVoiceFields.PickVerb) { Title = choice.Word, Data = data },
         };
     }
+
+    /// <summary>
+    /// A lone emoji with the emoji presentation selector (U+FE0F), so a font that also draws it
+    /// as a small black-and-white symbol (DejaVu Sans for 😀) gives way to a colour emoji font.
+    /// </summary>
+    private static string AsPicture(string emoji) =>
+        emoji.EnumerateRunes().Count() == 1 ? emoji + "\uFE0F" : emoji;
 
     /// <summary>Key stage 2 and older: four questions in the pupil's own words.</summary>
     public static AdaptiveCard Older(PupilVoiceCardInput input)

@@ -94,6 +94,7 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         var boxes = help.Select(c => c["items"]![0]!).ToList();
         boxes.Select(b => b["style"]!.GetValue<string>()).Should().Equal("Emphasis", "Good", "Emphasis");
         boxes.Select(b => b["items"]![1]!["text"]!.GetValue<string>()).Should().Equal("Yes", "✓ Sometimes", "No");
+        boxes.Select(b => b["items"]![0]!["text"]!.GetValue<string>()).Should().Equal(["👍\uFE0F", "🤷\uFE0F", "👎\uFE0F"], "asked for as colour pictures, not text symbols");
         boxes.Should().OnlyContain(b => b["minHeight"]!.GetValue<string>() == "90px" && b["items"]![0]!["size"]!.GetValue<string>() == "ExtraLarge");
         card["body"]!.AsArray().Single(e => e!["id"]?.GetValue<string>() == "adultNote")!["value"]!.GetValue<string>().Should().Be("Typed, not saved yet.", "the note typed before the tap is not lost");
 
