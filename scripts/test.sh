@@ -13,9 +13,9 @@ if [ ! -x node_modules/.bin/azurite-table ] || [ package-lock.json -nt node_modu
   PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error || { echo "0 passed, 1 failed"; exit 1; }
 fi
 
-if ! command -v chromium >/dev/null 2>&1; then
-  log "apt-get install chromium (browser tests drive Debian's Chromium)"
-  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null \
+if ! command -v chromium >/dev/null 2>&1 || ! dpkg -s fonts-noto-color-emoji >/dev/null 2>&1; then
+  log "apt-get install chromium fonts-noto-color-emoji (browser tests drive Debian's Chromium; the font draws the cards' emoji)"
+  as_root apt-get update -qq && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null \
     || { echo "0 passed, 1 failed"; exit 1; }
 fi
 

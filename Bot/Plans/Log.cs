@@ -13,4 +13,7 @@ internal static partial class Log
 
     [LoggerMessage(6104, LogLevel.Information, "Question bank change refused for school {SchoolId}")]
     public static partial void QuestionBankRefused(ILogger logger, string schoolId);
+
+    [LoggerMessage(6105, LogLevel.Information, "Pupil voice answer picked")]
+    public static partial void VoicePicked(ILogger logger);
 }

@@ -23,6 +23,7 @@ public static partial class PlansExtensions
             .OnAdaptiveCardAction(PlanFields.SaveVerb, (context, action, ct) => Handlers(context).SaveTargetsAsync(context, action, ct))
             .OnAdaptiveCardAction(PlanFields.RefreshVerb, (context, action, ct) => Handlers(context).RefreshPlanAsync(context, action, ct))
             .OnAdaptiveCardAction(PlanFields.VoiceVerb, (context, action, ct) => Handlers(context).OpenVoiceAsync(context, action, ct))
+            .OnAdaptiveCardAction(PupilVoiceFields.PickVerb, (context, action, ct) => Handlers(context).PickVoiceAsync(context, action, ct))
             .OnAdaptiveCardAction(PupilVoiceFields.SaveVerb, (context, action, ct) => Handlers(context).SaveVoiceAsync(context, action, ct))
             .OnMessage(QuestionBankPattern(), (context, ct) => context.Services.GetRequiredService<QuestionBankEditor>().ShowAsync(context, ct))
             .OnAdaptiveCardAction(QuestionBankFields.SaveVerb, (context, action, ct) => context.Services.GetRequiredService<QuestionBankEditor>().SaveAsync(context, action, ct)));

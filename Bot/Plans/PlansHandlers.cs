@@ -73,10 +73,44 @@ public sealed class PlansHandlers(
             return InvokeResponse.Error(403, "NotAllowed", "You can only capture the voice of pupils in your classes.");
         }
         var plan = await roster.GetPlanAsync(reader!, pupil.SchoolId, termId!, pupil.Upn, cancellationToken);
-        var input = new PupilVoiceCardInput(pupil.LegalForename, plan?.PupilVoice ?? new Dictionary<string, string>(), Data(pupil, termId!));
-        return InvokeResponse.Card((IsEarlyYears(pupil)
-            ? PupilVoiceCards.EarlyYears(input, (await banks.GetAsync(pupil.SchoolId, cancellationToken)).Asked)
-            : PupilVoiceCards.Older(input)).ToJsonNode());
+        var bank = IsEarlyYears(pupil) ? await banks.GetAsync(pupil.SchoolId, cancellationToken) : null;
+        return InvokeResponse.Card(VoiceCard(pupil, termId!, plan?.PupilVoice ?? new Dictionary<string, string>(), bank).ToJsonNode());
+    }
+
+    /// <summary>A young child's tap on a picture: that one answer is stored straight away and the card comes back with it marked.</summary>
+    public async Task<InvokeResponse> PickVoiceAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
+    {
+        var (reader, pupil, termId) = await ResolveAsync(context, action, cancellationToken);
+        if (pupil is null)
+        {
+            return InvokeResponse.Error(403, "NotAllowed", "You can only capture the voice of pupils in your classes.");
+        }
+        if (!IsEarlyYears(pupil))
+        {
+            return InvokeResponse.Error(400, "NoPictureQuestions", "This pupil's voice is written in their own words, not picked from pictures. Nothing has been saved.");
+        }
+        var bank = await banks.GetAsync(pupil.SchoolId, cancellationToken);
+        var question = action.GetString(PupilVoiceFields.Question) is { } id ? bank.Find(id)?.ToPictureQuestion() : null;
+        var answer = action.GetString(PupilVoiceFields.Answer);
+        if (question is null)
+        {
+            return InvokeResponse.Error(400, "UnknownQuestion", "That question is not in the school's question bank. Nothing has been saved.");
+        }
+        if (!question.Offers(answer))
+        {
+            return InvokeResponse.Error(400, "UnknownAnswer", $"That is not one of the answers to \"{question.Text}\". Nothing has been saved.");
+        }
+        IReadOnlyDictionary<string, string> voice = new Dictionary<string, string>(); // the voice as stored, set by the change
+        await ChangePlanAsync(reader!, pupil, termId!, p =>
+        {
+            var picked = p.PupilVoice?.ToDictionary() ?? new();
+            picked[question.Id] = answer!;
+            return p with { PupilVoice = voice = picked };
+        }, cancellationToken);
+        Log.VoicePicked(logger);
+        // The card comes back in place of the one tapped: keep a note the adult has typed but not saved yet.
+        var shown = action.GetString(PupilVoiceFields.AdultNote) is { } note ? new Dictionary<string, string>(voice) { [PupilVoiceFields.AdultNote] = note } : voice;
+        return InvokeResponse.Card(VoiceCard(pupil, termId!, shown, bank).ToJsonNode());
     }
 
     public async Task<InvokeResponse> SaveVoiceAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
@@ -92,7 +126,8 @@ public sealed class PlansHandlers(
             ? [.. bank.Questions.Select(q => q.Id), PupilVoiceFields.AdultNote]
             : PupilVoiceFields.Older.Select(f => f.Id);
         var voice = ids.Select(id => (id, Value: Field(action, id))).Where(x => x.Value is not null).ToDictionary(x => x.id, x => x.Value!);
-        await ChangePlanAsync(reader!, pupil, termId!, p => p with { PupilVoice = voice }, cancellationToken);
+        // Early years answers were stored as they were tapped: Save brings the note (and, from a card posted before taps, answers).
+        await ChangePlanAsync(reader!, pupil, termId!, p => p with { PupilVoice = bank is null ? voice : WithNote(p.PupilVoice, voice) }, cancellationToken);
         Log.VoiceSaved(logger, voice.Count);
         return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, context.Activity.From?.Id, "Pupil's voice saved.", bank, cancellationToken)).ToJsonNode());
     }
@@ -106,6 +141,23 @@ public sealed class PlansHandlers(
             return InvokeResponse.Error(403, "NotAllowed", "You can only see plans of pupils in your classes.");
         }
         return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, context.Activity.From?.Id, null, null, cancellationToken)).ToJsonNode());
+    }
+
+    /// <summary>The stored voice with the saved note in place of the stored one (none when cleared) and any answers the card sent.</summary>
+    private static Dictionary<string, string> WithNote(IReadOnlyDictionary<string, string>? stored, Dictionary<string, string> saved)
+    {
+        var voice = stored?.Where(kv => kv.Key != PupilVoiceFields.AdultNote).ToDictionary() ?? new();
+        foreach (var (id, value) in saved)
+        {
+            voice[id] = value;
+        }
+        return voice;
+    }
+
+    private static AdaptiveCard VoiceCard(Pupil pupil, string termId, IReadOnlyDictionary<string, string> answers, QuestionBank? bank)
+    {
+        var input = new PupilVoiceCardInput(pupil.LegalForename, answers, Data(pupil, termId));
+        return bank is not null ? PupilVoiceCards.EarlyYears(input, bank.Asked) : PupilVoiceCards.Older(input);
     }
 
     internal async Task ChangePlanAsync(RosterReader reader, Pupil pupil, string termId, Func<Plan, Plan> change, CancellationToken cancellationToken)

@@ -74,6 +74,7 @@ public sealed record Container(
 {
     [JsonPropertyName("style")] public ContainerStyle? Style { get; init; }
     [JsonPropertyName("bleed")] public bool? Bleed { get; init; }
+    [JsonPropertyName("minHeight")] public string? MinHeight { get; init; }
     [JsonPropertyName("selectAction")] public CardAction? SelectAction { get; init; }
 }
 
@@ -83,6 +84,7 @@ public sealed record Column(
     [JsonPropertyName("type")] public string Type => "Column";
     [JsonPropertyName("width")] public string? Width { get; init; }
     [JsonPropertyName("verticalContentAlignment")] public string? VerticalContentAlignment { get; init; }
+    [JsonPropertyName("selectAction")] public CardAction? SelectAction { get; init; }
 }
 
 public sealed record ColumnSet(

@@ -10,7 +10,8 @@ namespace SendPlans.Tests.Views;
 public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchool>
 {
     private const string TomEllis = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a03"; // teaches RA, Amelia's class
-    private const string PriyaShah = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a02"; // teaches 3A
+    private const string PriyaShah = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a02"; // teaches 3A, Freya's class
+    private const string Freya = "G823204121001"; // Year 3: key stage 2
 
     [Fact]
     public async Task SavePlan_TwoTargetsByTheClassTeacher_StoredVersionedAndCardShowsMissingViews()
@@ -57,16 +58,123 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         var open = await school.InvokeAsync("voice/open", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id });
         open["value"]!.ToJsonString().Should().Contain("How do you feel in class?");
 
+        var before = (await PlanAsync(ViewsSchool.Amelia))!.PupilVoice;
+
         var body = await school.InvokeAsync("voice/save", TomEllis, new JsonObject
         {
             ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["q-class"] = "happy", ["q-play"] = "sad", ["adultNote"] = "Pointed at sad for playtime twice.", ["smuggled"] = "x",
         });
 
         body["value"]!.ToJsonString().Should().Contain("Pupil\\u0027s voice saved.").And.Contain("Pointed at sad for playtime twice.");
-        var plan = await school.Bot.Services.GetRequiredService<RosterStore>().GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Open.Id, ViewsSchool.Amelia, default);
-        plan!.PupilVoice.Should().BeEquivalentTo(new Dictionary<string, string> { ["q-class"] = "happy", ["q-play"] = "sad", ["adultNote"] = "Pointed at sad for playtime twice." });
+        var plan = await PlanAsync(ViewsSchool.Amelia);
+        // Answers tapped earlier (by other tests of this class) stay: a card posted before taps existed still sends its answers with Save.
+        plan!.PupilVoice.Should().BeEquivalentTo(new Dictionary<string, string>(before ?? new Dictionary<string, string>())
+        {
+            ["q-class"] = "happy", ["q-play"] = "sad", ["adultNote"] = "Pointed at sad for playtime twice.",
+        });
         plan.Targets.Should().HaveCount(2, "the voice does not touch the targets");
     }
+
+    [Fact]
+    public async Task PickVoice_ChildTapsAPicture_AnswerStoredAndCardComesBackWithItMarked()
+    {
+        var before = (await PlanAsync(ViewsSchool.Amelia))!;
+
+        var body = await school.InvokeAsync("voice/pick", TomEllis, new JsonObject
+        {
+            ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["question"] = "q-help", ["answer"] = "sometimes", ["adultNote"] = "Typed, not saved yet.",
+        });
+
+        body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
+        var card = body["value"]!;
+        card.ToJsonString().Should().NotContain("Input.ChoiceSet");
+        var help = Choices(card, "q-help");
+        help.Select(c => c["selectAction"]!["data"]!["answer"]!.GetValue<string>()).Should().Equal("yes", "sometimes", "no");
+        help.Should().OnlyContain(c => c["selectAction"]!["verb"]!.GetValue<string>() == "voice/pick" && c["selectAction"]!["data"]!["upn"]!.GetValue<string>() == ViewsSchool.Amelia);
+        var boxes = help.Select(c => c["items"]![0]!).ToList();
+        boxes.Select(b => b["style"]!.GetValue<string>()).Should().Equal("Emphasis", "Good", "Emphasis");
+        boxes.Select(b => b["items"]![1]!["text"]!.GetValue<string>()).Should().Equal("Yes", "✓ Sometimes", "No");
+        boxes.Select(b => b["items"]![0]!["text"]!.GetValue<string>()).Should().Equal(["👍\uFE0F", "🤷\uFE0F", "👎\uFE0F"], "asked for as colour pictures, not text symbols");
+        boxes.Should().OnlyContain(b => b["minHeight"]!.GetValue<string>() == "90px" && b["items"]![0]!["size"]!.GetValue<string>() == "ExtraLarge");
+        card["body"]!.AsArray().Single(e => e!["id"]?.GetValue<string>() == "adultNote")!["value"]!.GetValue<string>().Should().Be("Typed, not saved yet.", "the note typed before the tap is not lost");
+
+        var picked = (await PlanAsync(ViewsSchool.Amelia))!;
+        picked.PupilVoice.Should().BeEquivalentTo(new Dictionary<string, string>(before.PupilVoice ?? new Dictionary<string, string>()) { ["q-help"] = "sometimes" },
+            "the tap stores that one answer, not the unsaved note");
+        picked.Revision.Should().Be(before.Revision + 1);
+
+        // Save sends only the note: the tapped answer stays.
+        await school.InvokeAsync("voice/save", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["adultNote"] = "Said grown-ups help sometimes." });
+
+        (await PlanAsync(ViewsSchool.Amelia))!.PupilVoice.Should().Contain("q-help", "sometimes").And.Contain("adultNote", "Said grown-ups help sometimes.");
+    }
+
+    [Fact]
+    public async Task PickVoice_TeacherOfAnotherClass_RefusedAndNothingWritten()
+    {
+        var before = (await PlanAsync(ViewsSchool.Amelia))!;
+
+        var body = await school.InvokeAsync("voice/pick", PriyaShah, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["question"] = "q-class", ["answer"] = "sad" });
+
+        body["statusCode"]!.GetValue<int>().Should().Be(403);
+        var after = (await PlanAsync(ViewsSchool.Amelia))!;
+        after.Revision.Should().Be(before.Revision);
+        after.PupilVoice.Should().BeEquivalentTo(before.PupilVoice);
+    }
+
+    [Theory]
+    [InlineData("q-class", "ecstatic", "not one of the answers to \"How do you feel in class?\"")]
+    [InlineData("q-class", "yes", "not one of the answers")]
+    [InlineData("q-class", null, "not one of the answers")]
+    [InlineData("q-unknown", "happy", "not in the school's question bank")]
+    [InlineData(null, "happy", "not in the school's question bank")]
+    public async Task PickVoice_UnknownQuestionOrAnswer_ClearErrorAndNothingWritten(string? question, string? answer, string expected)
+    {
+        var before = (await PlanAsync(ViewsSchool.Amelia))!;
+
+        var body = await school.InvokeAsync("voice/pick", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["question"] = question, ["answer"] = answer });
+
+        body["statusCode"]!.GetValue<int>().Should().Be(400);
+        body["value"]!["message"]!.GetValue<string>().Should().Contain(expected).And.EndWith("Nothing has been saved.");
+        var after = (await PlanAsync(ViewsSchool.Amelia))!;
+        after.Revision.Should().Be(before.Revision);
+        after.PupilVoice.Should().BeEquivalentTo(before.PupilVoice);
+    }
+
+    [Fact]
+    public async Task SaveVoice_KeyStage2Pupil_FourQuestionsOpenAndSaveInTheirOwnWords()
+    {
+        var open = await school.InvokeAsync("voice/open", PriyaShah, new JsonObject { ["upn"] = Freya, ["term"] = school.Open.Id });
+
+        open["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
+        open["value"]!["body"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() == "Input.Text").Select(e => e!["id"]!.GetValue<string>())
+            .Should().Equal("goodAt", "findHard", "helpsMe", "myTarget");
+        open["value"]!.ToJsonString().Should().Contain("Freya\\u0027s voice").And.NotContain("voice/pick");
+
+        var body = await school.InvokeAsync("voice/save", PriyaShah, new JsonObject
+        {
+            ["upn"] = Freya, ["term"] = school.Open.Id, ["goodAt"] = "Drawing maps.", ["findHard"] = "Spelling tests.", ["helpsMe"] = "A word mat.",
+            ["myTarget"] = "Learn my tricky words.", ["q-class"] = "happy",
+        });
+
+        body["value"]!.ToJsonString().Should().Contain("Pupil\\u0027s voice saved.").And.Contain("What I\\u0027m good at").And.Contain("Drawing maps.");
+        (await PlanAsync(Freya))!.PupilVoice.Should().BeEquivalentTo(new Dictionary<string, string>
+        {
+            ["goodAt"] = "Drawing maps.", ["findHard"] = "Spelling tests.", ["helpsMe"] = "A word mat.", ["myTarget"] = "Learn my tricky words.",
+        });
+        var pick = await school.InvokeAsync("voice/pick", PriyaShah, new JsonObject { ["upn"] = Freya, ["term"] = school.Open.Id, ["question"] = "q-class", ["answer"] = "happy" });
+        pick["statusCode"]!.GetValue<int>().Should().Be(400, "an older pupil's card has no pictures to tap");
+    }
+
+    private Task<Plan?> PlanAsync(string upn) =>
+        school.Bot.Services.GetRequiredService<RosterStore>().GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Open.Id, upn, default);
+
+    /// <summary>The picture choices of one question on the early years voice card: one column each.</summary>
+    private static List<JsonNode> Choices(JsonNode card, string questionId) =>
+    [
+        .. card["body"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() == "ColumnSet")
+            .SelectMany(e => e!["columns"]!.AsArray()).Where(c => c!["selectAction"]!["data"]!["question"]!.GetValue<string>() == questionId).Select(c => c!),
+    ];
 
     [Fact]
     public async Task PlanCard_ParentViewsGiven_ShownBesideTargets()
