@@ -51,14 +51,13 @@ public sealed class PlansHandlers(
         {
             return InvokeResponse.Error(403, "NotAllowed", "You can only change plans of pupils in your classes.");
         }
-        var targets = Enumerable.Range(0, PlanFields.Slots)
-            .Select(i => (Text: Field(action, PlanFields.Target(i)), Area: Field(action, PlanFields.Area(i)), Help: Field(action, PlanFields.Help(i)), Know: Field(action, PlanFields.Know(i))))
-            .Where(t => t.Text is not null)
-            .Select(t => new PlanTarget(t.Text!) { AreaOfNeed = t.Area, HowSchoolHelps = t.Help, HowWeKnow = t.Know })
-            .ToList();
-        if (targets.Count < Plan.MinTargets)
+        var typed = TargetRules.Typed(id => Field(action, id));
+        var (targets, problem) = TargetRules.Parse(typed);
+        if (targets is null)
         {
-            return InvokeResponse.Error(400, "TooFewTargets", $"A plan needs {Plan.MinTargets} to {Plan.MaxTargets} targets. Write at least {Plan.MinTargets}.");
+            Log.TargetsRefused(logger);
+            var card = await PlanCardInputAsync(reader!, pupil, termId!, null, null, cancellationToken);
+            return InvokeResponse.Card(PlanCards.Plan(card with { Targets = typed, Problem = problem }).ToJsonNode());
         }
         await ChangePlanAsync(reader!, pupil, termId!, p => p with { Targets = targets }, cancellationToken);
         Log.TargetsSaved(logger, targets.Count);
@@ -106,7 +105,10 @@ public sealed class PlansHandlers(
     }
 
     /// <summary>The plan card; <paramref name="bank"/> is the school's question bank when the caller has just read it, else null.</summary>
-    internal async Task<AdaptiveCard> PlanCardAsync(RosterReader reader, Pupil pupil, string termId, string? notice, QuestionBank? bank, CancellationToken cancellationToken)
+    internal async Task<AdaptiveCard> PlanCardAsync(RosterReader reader, Pupil pupil, string termId, string? notice, QuestionBank? bank, CancellationToken cancellationToken) =>
+        PlanCards.Plan(await PlanCardInputAsync(reader, pupil, termId, notice, bank, cancellationToken));
+
+    private async Task<PlanCardInput> PlanCardInputAsync(RosterReader reader, Pupil pupil, string termId, string? notice, QuestionBank? bank, CancellationToken cancellationToken)
     {
         var plan = await roster.GetPlanAsync(reader, pupil.SchoolId, termId, pupil.Upn, cancellationToken);
         var contacts = await roster.GetContactsAsync(reader, pupil.SchoolId, pupil.Upn, cancellationToken);
@@ -130,14 +132,14 @@ public sealed class PlansHandlers(
             : PupilVoiceFields.Older;
         var voice = plan?.PupilVoice is { } v ? questions.Where(q => v.ContainsKey(q.Item1)).Select(q => (q.Item2, v[q.Item1])).ToList() : null;
         var meeting = await meetings.GetAsync(pupil.SchoolId, termId, pupil.Upn, cancellationToken);
-        return PlanCards.Plan(new PlanCardInput(
+        return new PlanCardInput(
             $"{pupil.LegalForename} {pupil.LegalSurname}", pupil.YearGroup.DisplayName, termId,
             [.. targets.Select(t => new PlanTargetInput(t.AreaOfNeed ?? "", t.Text, t.HowSchoolHelps ?? "", t.HowWeKnow ?? ""))],
             summaries, voice, Data(pupil, termId), notice)
         {
             Agreed = plan?.Agreed is { } a ? Summary(a, timeZone) : null,
             CanRecordAgreed = AfterMeetingHandlers.MayRecord(meeting, plan, time.GetUtcNow()),
-        });
+        };
     }
 
     /// <summary>"What we agreed" on the plan card, recorded on the school's date (as the parents' mail days are), not the UTC one.</summary>

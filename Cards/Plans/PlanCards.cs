@@ -4,7 +4,11 @@ using SendPlans.Cards.Model;
 namespace SendPlans.Cards.Plans;
 
 /// <summary>A target as the teacher writes it.</summary>
-public sealed record PlanTargetInput(string AreaOfNeed, string Target, string HowSchoolHelps, string HowWeKnow);
+public sealed record PlanTargetInput(string AreaOfNeed, string Target, string HowSchoolHelps, string HowWeKnow)
+{
+    /// <summary>Nothing typed in any of the four parts: an unused slot.</summary>
+    public bool IsBlank => AreaOfNeed.Length == 0 && Target.Length == 0 && HowSchoolHelps.Length == 0 && HowWeKnow.Length == 0;
+}
 
 /// <summary>One parent's views as the plan card shows them; null answers mean not given yet.</summary>
 public sealed record ParentViewsSummary(string Relationship, IReadOnlyList<(string Question, string Answer)>? Answers)
@@ -32,6 +36,9 @@ public sealed record PlanCardInput(
 
     /// <summary>True once the meeting has started: shows "Record what we agreed".</summary>
     public bool CanRecordAgreed { get; init; }
+
+    /// <summary>Why the targets were not saved, shown at the top; the targets then hold what was typed.</summary>
+    public string? Problem { get; init; }
 }
 
 /// <summary>The input ids of the plan card.</summary>
@@ -60,6 +67,10 @@ public static class PlanCards
             TextBlock.Heading($"Plan for {input.PupilName}"),
             TextBlock.Subtle($"{input.YearGroup} · {input.TermName} term"),
         };
+        if (input.Problem is not null)
+        {
+            body.Add(new TextBlock(input.Problem) { Color = TextColor.Attention, Weight = TextWeight.Bolder, Id = "problem" });
+        }
         if (input.Notice is not null)
         {
             body.Add(new TextBlock(input.Notice) { Color = TextColor.Good, Weight = TextWeight.Bolder });
@@ -111,7 +122,7 @@ public static class PlanCards
                 }]));
             }
         }
-        body.Add(Section($"Targets ({input.Targets.Count} of 2 to 4)"));
+        body.Add(Section($"Targets ({input.Targets.Count(t => !t.IsBlank)} of 2 to 4)"));
         for (var i = 0; i < PlanFields.Slots; i++)
         {
             var t = i < input.Targets.Count ? input.Targets[i] : null;

@@ -19,7 +19,7 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         {
             ["upn"] = ViewsSchool.Oliver, ["term"] = "2026-27-spring",
             ["target0"] = "Oliver will wait for his turn in a game.", ["area0"] = "Social", ["help0"] = "Turn-taking games twice a week.", ["know0"] = "He waits in 4 of 5 games.",
-            ["target1"] = "Oliver will use his words when cross.", ["area1"] = "Feelings",
+            ["target1"] = "Oliver will use his words when cross.", ["area1"] = "Feelings", ["help1"] = "A feelings fan on his table.", ["know1"] = "He names the feeling most times.",
         });
 
         // Oliver is in RB, not Tom's class: refused.
@@ -29,7 +29,7 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         {
             ["upn"] = ViewsSchool.Amelia, ["term"] = "2026-27-spring",
             ["target0"] = "Amelia will point to a picture to ask for help.", ["area0"] = "Talking", ["help0"] = "A help card.", ["know0"] = "She uses it most days.",
-            ["target1"] = "Amelia will sit with the group for story time.", ["area1"] = "Attention",
+            ["target1"] = "Amelia will sit with the group for story time.", ["area1"] = "Attention", ["help1"] = "A wobble cushion at story time.", ["know1"] = "She stays for the whole story.",
         });
 
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
@@ -39,16 +39,61 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         plan!.Targets.Should().HaveCount(2);
         plan.Targets[0].AreaOfNeed.Should().Be("Talking");
         plan.Targets[0].HowWeKnow.Should().Be("She uses it most days.");
+        plan.Targets[1].HowSchoolHelps.Should().Be("A wobble cushion at story time.");
         plan.Revision.Should().Be(1);
     }
 
     [Fact]
-    public async Task SavePlan_OneTarget_ErrorAsksForTwo()
+    public async Task SavePlan_EditTargetsOfExistingPlan_RevisionTwoAndOtherTermsUntouched()
     {
-        var body = await school.InvokeAsync("plan/save", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = "2026-27-summer", ["target0"] = "Only one" });
+        const string term = "2027-28-autumn";
+        var store = school.Bot.Services.GetRequiredService<RosterStore>();
+        await school.InvokeAsync("plan/save", TomEllis, Targets(term, "Amelia will ask for help with a card.", "Amelia will sit for a story."));
+        var otherTerm = await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Past.Id, ViewsSchool.Amelia, default);
+        (await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, term, ViewsSchool.Amelia, default))!.Revision.Should().Be(1);
 
-        body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
-        body["value"]!["message"]!.GetValue<string>().Should().Contain("2 to 4");
+        var body = await school.InvokeAsync("plan/save", TomEllis, Targets(term, "Amelia will ask for help with a card.", "Amelia will sit for a whole story.", "Amelia will line up with a friend."));
+
+        body["value"]!.ToJsonString().Should().Contain("Targets saved.");
+        var edited = await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, term, ViewsSchool.Amelia, default);
+        edited!.Revision.Should().Be(2);
+        edited.Targets.Select(t => t.Text).Should().Equal("Amelia will ask for help with a card.", "Amelia will sit for a whole story.", "Amelia will line up with a friend.");
+        (await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Past.Id, ViewsSchool.Amelia, default)).Should().BeEquivalentTo(otherTerm, "another term's plan is its own version");
+    }
+
+    [Fact]
+    public async Task SavePlan_OneTarget_CardAsksForTwoKeepsItAndSavesNothing()
+    {
+        var body = await school.InvokeAsync("plan/save", TomEllis, Targets("2026-27-summer", "Only one"));
+
+        body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
+        Problem(body).Should().Contain("2 to 4").And.Contain("Nothing was saved.");
+        TypedValues(body).Should().Contain("Only one");
+        (await school.Bot.Services.GetRequiredService<RosterStore>().GetPlanAsync(ViewsSchool.System, ViewsSchool.School, "2026-27-summer", ViewsSchool.Amelia, default))
+            .Should().BeNull();
+    }
+
+    [Fact]
+    public async Task SavePlan_TargetsMissingParts_CardNamesEachTargetAndPartKeepsTheTextAndSavesNothing()
+    {
+        var store = school.Bot.Services.GetRequiredService<RosterStore>();
+        var before = await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Open.Id, ViewsSchool.Amelia, default);
+        var data = Targets(school.Open.Id, "Amelia will ask for help with a card.", "Amelia will sit for a story.");
+        data["target2"] = "Amelia will line up with a friend.";
+        data["help2"] = "A line-up buddy.";
+        data["area3"] = "Social";
+        data["know1"] = "  ";
+
+        var body = await school.InvokeAsync("plan/save", TomEllis, data);
+
+        body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
+        Problem(body).Should().Be("Target 2 needs how we'll know it's achieved. "
+            + "Target 3 needs the area of need and how we'll know it's achieved. "
+            + "Target 4 needs the target in plain words, how school will help and how we'll know it's achieved. "
+            + "Each target needs all four parts; clear a target you don't want. Nothing was saved.");
+        TypedValues(body).Should().ContainInOrder("Amelia will ask for help with a card.", "Amelia will sit for a story.", "Amelia will line up with a friend.", "A line-up buddy.", "Social");
+        (await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Open.Id, ViewsSchool.Amelia, default))
+            .Should().BeEquivalentTo(before, "nothing is written: same targets, revision and ETag");
     }
 
     [Fact]
@@ -99,8 +144,30 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
     [Fact]
     public async Task SavePlan_TeacherOfAnotherClass_Refused()
     {
-        var body = await school.InvokeAsync("plan/save", PriyaShah, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["target0"] = "a", ["target1"] = "b" });
+        var body = await school.InvokeAsync("plan/save", PriyaShah, Targets(school.Open.Id, "a", "b"));
 
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
     }
+
+    /// <summary>The plan card's save data for Amelia with each target written in full.</summary>
+    private static JsonObject Targets(string term, params string[] targets)
+    {
+        var data = new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = term };
+        for (var i = 0; i < targets.Length; i++)
+        {
+            data[$"target{i}"] = targets[i];
+            data[$"area{i}"] = "Communication";
+            data[$"help{i}"] = "Practice with an adult each day.";
+            data[$"know{i}"] = "She does it most days.";
+        }
+        return data;
+    }
+
+    private static string Problem(JsonNode body) =>
+        body["value"]!["body"]!.AsArray().Single(e => e!["id"]?.GetValue<string>() == "problem")!["text"]!.GetValue<string>();
+
+    /// <summary>The values the card's text inputs come back with, in card order.</summary>
+    private static IEnumerable<string> TypedValues(JsonNode body) =>
+        body["value"]!["body"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() == "Container")
+            .SelectMany(c => c!["items"]!.AsArray()).Select(i => i!["value"]?.GetValue<string>()).OfType<string>();
 }
