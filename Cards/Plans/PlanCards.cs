@@ -37,6 +37,9 @@ public sealed record PlanCardInput(
     /// <summary>True once the meeting has started: shows "Record what we agreed".</summary>
     public bool CanRecordAgreed { get; init; }
 
+    /// <summary>False for a teaching assistant: the targets are shown, not editable, and there is no "Save targets".</summary>
+    public bool CanChangeTargets { get; init; } = true;
+
     /// <summary>Why the targets were not saved, shown at the top; the targets then hold what was typed.</summary>
     public string? Problem { get; init; }
 }
@@ -123,29 +126,39 @@ public static class PlanCards
             }
         }
         body.Add(Section($"Targets ({input.Targets.Count(t => !t.IsBlank)} of 2 to 4)"));
-        for (var i = 0; i < PlanFields.Slots; i++)
+        if (input.CanChangeTargets)
         {
-            var t = i < input.Targets.Count ? input.Targets[i] : null;
-            body.Add(new Container([
-                new TextBlock($"Target {i + 1}") { Weight = TextWeight.Bolder },
-                Text(PlanFields.Target(i), "The target in plain words", t?.Target),
-                Text(PlanFields.Area(i), "Area of need", t?.AreaOfNeed),
-                Text(PlanFields.Help(i), "How school will help", t?.HowSchoolHelps),
-                Text(PlanFields.Know(i), "How we'll know it's achieved", t?.HowWeKnow),
-            ])
-            { Style = ContainerStyle.Emphasis, Spacing = Spacing.Medium });
+            body.AddRange(Enumerable.Range(0, PlanFields.Slots).Select(i => TargetInputs(i, i < input.Targets.Count ? input.Targets[i] : null)));
+        }
+        else
+        {
+            body.Add(input.Targets.Count == 0 ? Missing("Not written yet.") : TextBlock.Subtle("The class teacher writes the targets."));
+            body.AddRange(input.Targets.Select((t, i) => Slot(
+                new TextBlock($"Target {i + 1}: {t.Target}") { Weight = TextWeight.Bolder },
+                Facts([("Area of need", t.AreaOfNeed), ("How school will help", t.HowSchoolHelps), ("How we'll know it's achieved", t.HowWeKnow)]))));
         }
         return new AdaptiveCard
         {
             Body = body,
             Actions =
             [
-                new ExecuteAction(PlanFields.SaveVerb) { Title = "Save targets", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "auto", Style = "positive" },
+                .. input.CanChangeTargets
+                    ? [new ExecuteAction(PlanFields.SaveVerb) { Title = "Save targets", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "auto", Style = "positive" }]
+                    : Array.Empty<ExecuteAction>(),
                 new ExecuteAction(PlanFields.VoiceVerb) { Title = "Capture pupil's voice", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "none" },
             ],
             FallbackText = $"Plan for {input.PupilName}",
         };
     }
+
+    private static Container TargetInputs(int i, PlanTargetInput? t) => Slot(
+        new TextBlock($"Target {i + 1}") { Weight = TextWeight.Bolder },
+        Text(PlanFields.Target(i), "The target in plain words", t?.Target),
+        Text(PlanFields.Area(i), "Area of need", t?.AreaOfNeed),
+        Text(PlanFields.Help(i), "How school will help", t?.HowSchoolHelps),
+        Text(PlanFields.Know(i), "How we'll know it's achieved", t?.HowWeKnow));
+
+    private static Container Slot(params CardElement[] items) => new(items) { Style = ContainerStyle.Emphasis, Spacing = Spacing.Medium };
 
     private static TextBlock Section(string text) =>
         new(text) { Size = TextSize.Medium, Weight = TextWeight.Bolder, Separator = true, Spacing = Spacing.Large };

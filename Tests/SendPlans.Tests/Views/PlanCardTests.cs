@@ -1,8 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using SendPlans.Bot.Plans;
 using SendPlans.Bot.Roster;
+using SendPlans.Bot.Roster.Import;
 using SendPlans.Bot.Views;
+using SendPlans.Cards.Plans;
+using SendPlans.Tests.Support;
 
 namespace SendPlans.Tests.Views;
 
@@ -142,11 +146,59 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
     }
 
     [Fact]
+    public async Task PlanFor_TeachingAssistantOfTheClass_ReadsThePlanAndCapturesTheVoiceThroughApiMessages()
+    {
+        var kim = await TeachingAssistantAsync();
+
+        var replies = await school.SayAsync(kim, "plan for Amelia");
+
+        var card = replies.Single()["attachments"]![0]!["content"]!;
+        card.ToJsonString().Should().Contain("Amelia will ask for help with a picture card.").And.Contain("The class teacher writes the targets.")
+            .And.NotContain("plan/save").And.NotContain("\"target0\"");
+        card["actions"]!.AsArray().Select(a => a!["verb"]!.GetValue<string>()).Should().Equal("voice/open");
+        var data = (JsonObject)card["actions"]![0]!["data"]!.DeepClone();
+        (await school.InvokeAsync("voice/open", kim, (JsonObject)data.DeepClone()))["value"]!.ToJsonString().Should().Contain("How do you feel in class?");
+        data["q-friends"] = "yes";
+        data["adultNote"] = "Asked with Kim at snack time.";
+
+        var saved = await school.InvokeAsync("voice/save", kim, data);
+
+        saved["value"]!.ToJsonString().Should().Contain("Pupil\\u0027s voice saved.").And.Contain("Asked with Kim at snack time.");
+        var plan = await school.Bot.Services.GetRequiredService<RosterStore>().GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Open.Id, ViewsSchool.Amelia, default);
+        plan!.PupilVoice.Should().Contain("adultNote", "Asked with Kim at snack time.");
+    }
+
+    [Fact]
+    public async Task SavePlan_TeachingAssistant_RefusedWithAClearMessageAndNothingWritten()
+    {
+        var kim = await TeachingAssistantAsync();
+        var store = school.Bot.Services.GetRequiredService<RosterStore>();
+        var before = await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Past.Id, ViewsSchool.Amelia, default);
+
+        var body = await school.InvokeAsync("plan/save", kim, Targets(school.Past.Id, "Amelia will ask for help with a card.", "Amelia will sit for a story."));
+        var agreed = await school.InvokeAsync("agreed/save", kim, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Past.Id, [AgreedFields.Target(0)] = "One", [AgreedFields.Target(1)] = "Two" });
+
+        body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
+        body["value"]!["message"]!.GetValue<string>().Should().Be(PlansHandlers.TargetsNotForTeachingAssistants);
+        agreed["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
+        agreed["value"]!["message"]!.GetValue<string>().Should().Contain("a teaching assistant cannot");
+        (await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Past.Id, ViewsSchool.Amelia, default)).Should().BeEquivalentTo(before);
+    }
+
+    [Fact]
     public async Task SavePlan_TeacherOfAnotherClass_Refused()
     {
         var body = await school.InvokeAsync("plan/save", PriyaShah, Targets(school.Open.Id, "a", "b"));
 
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
+    }
+
+    /// <summary>Kim Webb, a teaching assistant in RA (Amelia's class) and 1A, imported from the staff file with the role "TA".</summary>
+    private async Task<string> TeachingAssistantAsync()
+    {
+        var report = await school.Bot.Services.GetRequiredService<RosterImporter>().ImportAsync(ViewsSchool.School, [RosterFiles.StaffWithTeachingAssistant()], dryRun: false, default);
+        report.Problems.Should().BeEmpty();
+        return RosterFiles.TeachingAssistantId;
     }
 
     /// <summary>The plan card's save data for Amelia with each target written in full.</summary>
