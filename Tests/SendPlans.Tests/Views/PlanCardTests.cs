@@ -15,6 +15,7 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
 {
     private const string TomEllis = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a03"; // teaches RA, Amelia's class
     private const string PriyaShah = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a02"; // teaches 3A
+    private const string JoBarker = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a06"; // admin: reads the roster, not plans
 
     [Fact]
     public async Task SavePlan_TwoTargetsByTheClassTeacher_StoredVersionedAndCardShowsMissingViews()
@@ -183,6 +184,16 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         agreed["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
         agreed["value"]!["message"]!.GetValue<string>().Should().Contain("a teaching assistant cannot");
         (await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Past.Id, ViewsSchool.Amelia, default)).Should().BeEquivalentTo(before);
+    }
+
+    [Fact]
+    public async Task SavePlan_AdminWhoReadsNoPlans_RefusedAndNothingWritten()
+    {
+        var body = await school.InvokeAsync("plan/save", JoBarker, Targets("2027-28-spring", "Amelia will ask for help with a card.", "Amelia will sit for a story."));
+
+        body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
+        (await school.Bot.Services.GetRequiredService<RosterStore>().GetPlanAsync(ViewsSchool.System, ViewsSchool.School, "2027-28-spring", ViewsSchool.Amelia, default))
+            .Should().BeNull();
     }
 
     [Fact]
