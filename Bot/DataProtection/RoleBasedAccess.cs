@@ -7,8 +7,8 @@ namespace SendPlans.Bot.DataProtection;
 /// <summary>
 /// The one access rule for pupil data (special category data under UK GDPR art. 9):
 /// a teacher or teaching assistant reads their own classes, a year lead their year, the SENCo
-/// and SLT the whole school, an admin the roster but not plans. Nobody reads another school. The bot's own
-/// work (import, jobs) reads as the system, for a named purpose.
+/// and SLT the whole school, an admin the roster but not plans. Nobody reads another school.
+/// The bot's own work (import, jobs) reads as the system, for a named purpose.
 /// </summary>
 public sealed class RoleBasedAccess(TableStorage storage) : IRosterAccess
 {
