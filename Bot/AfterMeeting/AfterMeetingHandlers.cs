@@ -16,7 +16,7 @@ public sealed class AfterMeetingHandlers(
     StaffDirectory staff, RosterStore roster, MeetingStore meetings, ParentViewsStore views, PlansHandlers plans,
     AgreedNotesMailer mailer, YouSaidWeDidReport report, TimeProvider time, ILogger<AfterMeetingHandlers> logger)
 {
-    public const string NotAllowed = "You can only record what was agreed for pupils whose plans you may change (your classes).";
+    public const string NotAllowed = "You can only record what was agreed for pupils whose plans you may change (your classes; a teaching assistant cannot).";
 
     /// <summary>Once the booked meeting has started, or when an agreement is already recorded (to correct it).</summary>
     public static bool MayRecord(MeetingRecord? meeting, Plan? plan, DateTimeOffset now) =>
@@ -105,11 +105,11 @@ public sealed class AfterMeetingHandlers(
     private static InvokeResponse NotYet() =>
         InvokeResponse.Error(400, "MeetingNotStarted", "You can record what was agreed once the plan meeting has started. Nothing was saved.");
 
-    /// <summary>The same check as saving targets (the pupil is readable by this member of staff), plus the plan itself: an admin reads the roster, not plans.</summary>
+    /// <summary>The same check as saving targets: the pupil and their plan are readable by this member of staff other than as a teaching assistant (an admin reads the roster, not plans).</summary>
     private async Task<(RosterReader? Reader, Pupil? Pupil, string? TermId, Plan? Plan)> ResolveAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
     {
         var (reader, pupil, termId) = await plans.ResolveAsync(context, action, cancellationToken);
-        if (reader is null || pupil is null || termId is null)
+        if (reader is null || pupil is null || termId is null || !await plans.MayChangeTargetsAsync(reader, pupil, cancellationToken))
         {
             return (null, null, null, null);
         }

@@ -42,6 +42,7 @@ public sealed class BookingService(
     /// <summary>Other times the finder gives a meeting: on the proposal (Change time) and when it is moved.</summary>
     public const int AlternativeCount = 3;
 
+    public const string NotForTeachingAssistants = "Teaching assistants don't book plan meetings: the class teacher does. You can read a pupil's plan and capture their voice: say \"plan for\" and the pupil's name.";
     public const string NotATeacher = "Only class teachers book plan meetings, and I have no class for you. If you teach a class, ask your school's admin to add it to your record in the roster.";
 
     /// <summary>"book my plan meetings": find a slot for every SEN pupil not yet booked and show the proposal.</summary>
@@ -388,7 +389,7 @@ public sealed class BookingService(
     {
         if (!teacher.Is(StaffRole.Teacher) || teacher.Classes.Count == 0)
         {
-            return (null, NotATeacher);
+            return (null, teacher.Is(StaffRole.TeachingAssistant) ? NotForTeachingAssistants : NotATeacher);
         }
         var term = await calendars.CurrentOrNextTermAsync(teacher.SchoolId, cancellationToken);
         if (term is null || (termId is not null && term.Id != termId))

@@ -74,6 +74,7 @@ public sealed class ConversationHandlers(
             StaffRole.SENCo => "the special needs coordinator (SENCo)",
             StaffRole.SLT => "on the senior leadership team",
             StaffRole.Admin => "a school admin",
+            StaffRole.TeachingAssistant => "a teaching assistant",
             _ => r.ToString(),
         });
         return $"You are {string.Join(" and ", names)}.";

@@ -6,9 +6,9 @@ namespace SendPlans.Bot.DataProtection;
 
 /// <summary>
 /// The one access rule for pupil data (special category data under UK GDPR art. 9):
-/// a teacher reads their own classes, a year lead their year, the SENCo and SLT the whole
-/// school, an admin the roster but not plans. Nobody reads another school. The bot's own
-/// work (import, jobs) reads as the system, for a named purpose.
+/// a teacher or teaching assistant reads their own classes, a year lead their year, the SENCo
+/// and SLT the whole school, an admin the roster but not plans. Nobody reads another school.
+/// The bot's own work (import, jobs) reads as the system, for a named purpose.
 /// </summary>
 public sealed class RoleBasedAccess(TableStorage storage) : IRosterAccess
 {
@@ -38,7 +38,8 @@ public sealed class RoleBasedAccess(TableStorage storage) : IRosterAccess
         {
             return true;
         }
-        if (!staff.Is(StaffRole.Teacher) && !staff.Is(StaffRole.YearLead))
+        var inClasses = staff.Is(StaffRole.Teacher) || staff.Is(StaffRole.TeachingAssistant);
+        if (!inClasses && !staff.Is(StaffRole.YearLead))
         {
             return false;
         }
@@ -53,7 +54,7 @@ public sealed class RoleBasedAccess(TableStorage storage) : IRosterAccess
         {
             return false;
         }
-        if (staff.Is(StaffRole.Teacher) && pupilClass is not null
+        if (inClasses && pupilClass is not null
             && staff.Classes.Contains(pupilClass, StringComparer.OrdinalIgnoreCase))
         {
             return true;

@@ -16,11 +16,14 @@ namespace SendPlans.Bot.Plans;
 /// the pupil's voice; the card saves 2 to 4 targets and the pupil's voice on the plan.
 /// </summary>
 public sealed class PlansHandlers(
-    StaffDirectory staff, RosterStore roster, SchoolCalendarStore calendar, ParentViewsStore views, ParentViewsService parentViews,
+    StaffDirectory staff, RosterStore roster, IRosterAccess access, SchoolCalendarStore calendar, ParentViewsStore views, ParentViewsService parentViews,
     MeetingStore meetings, QuestionBankStore banks, ViewsLinkMailRecords linkMail, TimeProvider time, ILogger<PlansHandlers> logger)
 {
     private const string UpnField = "upn";
     private const string TermField = "term";
+
+    public const string TargetsNotForTeachingAssistants =
+        "Only the class teacher, year lead, SENCo or SLT can change the targets. As a teaching assistant you can read the plan and capture the pupil's voice. Nothing was saved.";
 
     public async Task PlanForAsync(TurnContext context, string name, CancellationToken cancellationToken)
     {
@@ -51,14 +54,18 @@ public sealed class PlansHandlers(
         {
             return InvokeResponse.Error(403, "NotAllowed", "You can only change plans of pupils in your classes.");
         }
-        var targets = Enumerable.Range(0, PlanFields.Slots)
-            .Select(i => (Text: Field(action, PlanFields.Target(i)), Area: Field(action, PlanFields.Area(i)), Help: Field(action, PlanFields.Help(i)), Know: Field(action, PlanFields.Know(i))))
-            .Where(t => t.Text is not null)
-            .Select(t => new PlanTarget(t.Text!) { AreaOfNeed = t.Area, HowSchoolHelps = t.Help, HowWeKnow = t.Know })
-            .ToList();
-        if (targets.Count < Plan.MinTargets)
+        if (!await MayChangeTargetsAsync(reader!, pupil, cancellationToken))
         {
-            return InvokeResponse.Error(400, "TooFewTargets", $"A plan needs {Plan.MinTargets} to {Plan.MaxTargets} targets. Write at least {Plan.MinTargets}.");
+            return InvokeResponse.Error(403, "NotAllowed", reader!.Staff!.Is(StaffRole.TeachingAssistant)
+                ? TargetsNotForTeachingAssistants : "You can only change plans of pupils in your classes.");
+        }
+        var typed = TargetRules.Typed(id => Field(action, id));
+        var (targets, problem) = TargetRules.Parse(typed);
+        if (targets is null)
+        {
+            Log.TargetsRefused(logger);
+            var card = await PlanCardInputAsync(reader!, pupil, termId!, context.Activity.From?.Id, null, null, cancellationToken);
+            return InvokeResponse.Card(PlanCards.Plan(card with { Targets = typed, Problem = problem }).ToJsonNode());
         }
         await ChangePlanAsync(reader!, pupil, termId!, p => p with { Targets = targets }, cancellationToken);
         Log.TargetsSaved(logger, targets.Count);
@@ -169,10 +176,23 @@ public sealed class PlansHandlers(
     }
 
     /// <summary>
+    /// Whether the reader may change the pupil's targets (and record what was agreed): they must
+    /// read the plan through a role other than teaching assistant, whose classes let them read it
+    /// and capture the voice only. An admin reads no plans, so changes none.
+    /// </summary>
+    internal async Task<bool> MayChangeTargetsAsync(RosterReader reader, Pupil pupil, CancellationToken cancellationToken) =>
+        reader.Staff is not { } member
+        || await access.MayReadAsync(RosterReader.For(member with { Roles = member.Roles.Where(r => r != StaffRole.TeachingAssistant).ToHashSet() }, reader.Purpose),
+            new RosterScope.OnePupil(pupil.SchoolId, pupil.Upn), RosterData.Plan, cancellationToken);
+
+    /// <summary>
     /// The plan card for the member of staff with Teams user id <paramref name="userId"/> (refreshed for them alone);
     /// <paramref name="bank"/> is the school's question bank when the caller has just read it, else null.
     /// </summary>
-    internal async Task<AdaptiveCard> PlanCardAsync(RosterReader reader, Pupil pupil, string termId, string? userId, string? notice, QuestionBank? bank, CancellationToken cancellationToken)
+    internal async Task<AdaptiveCard> PlanCardAsync(RosterReader reader, Pupil pupil, string termId, string? userId, string? notice, QuestionBank? bank, CancellationToken cancellationToken) =>
+        PlanCards.Plan(await PlanCardInputAsync(reader, pupil, termId, userId, notice, bank, cancellationToken));
+
+    private async Task<PlanCardInput> PlanCardInputAsync(RosterReader reader, Pupil pupil, string termId, string? userId, string? notice, QuestionBank? bank, CancellationToken cancellationToken)
     {
         var plan = await roster.GetPlanAsync(reader, pupil.SchoolId, termId, pupil.Upn, cancellationToken);
         var contacts = await roster.GetContactsAsync(reader, pupil.SchoolId, pupil.Upn, cancellationToken);
@@ -196,15 +216,17 @@ public sealed class PlansHandlers(
             : PupilVoiceFields.Older;
         var voice = plan?.PupilVoice is { } v ? questions.Where(q => v.ContainsKey(q.Item1)).Select(q => (q.Item2, v[q.Item1])).ToList() : null;
         var meeting = await meetings.GetAsync(pupil.SchoolId, termId, pupil.Upn, cancellationToken);
-        return PlanCards.Plan(new PlanCardInput(
+        var mayChange = await MayChangeTargetsAsync(reader, pupil, cancellationToken);
+        return new PlanCardInput(
             $"{pupil.LegalForename} {pupil.LegalSurname}", pupil.YearGroup.DisplayName, termId,
             [.. targets.Select(t => new PlanTargetInput(t.AreaOfNeed ?? "", t.Text, t.HowSchoolHelps ?? "", t.HowWeKnow ?? ""))],
             summaries, voice, Data(pupil, termId), notice)
         {
             Agreed = plan?.Agreed is { } a ? Summary(a, timeZone) : null,
-            CanRecordAgreed = AfterMeetingHandlers.MayRecord(meeting, plan, time.GetUtcNow()),
+            CanRecordAgreed = mayChange && AfterMeetingHandlers.MayRecord(meeting, plan, time.GetUtcNow()),
+            CanChangeTargets = mayChange,
             RefreshFor = userId,
-        });
+        };
     }
 
     /// <summary>"What we agreed" on the plan card, recorded on the school's date (as the parents' mail days are), not the UTC one.</summary>

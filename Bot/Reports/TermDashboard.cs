@@ -123,6 +123,7 @@ public sealed record UnreachableStaff(string Name, string Roles)
             StaffRole.YearLead => "year lead",
             StaffRole.Teacher => "teacher",
             StaffRole.Admin => "admin",
+            StaffRole.TeachingAssistant => "teaching assistant",
             _ => r.ToString(),
         })));
 }

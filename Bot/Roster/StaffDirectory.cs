@@ -4,7 +4,8 @@ using SendPlans.Infrastructure.Storage;
 
 namespace SendPlans.Bot.Roster;
 
-public enum StaffRole { Teacher, YearLead, SENCo, SLT, Admin }
+/// <summary>A teaching assistant reads the plans of their classes and captures the pupil's voice; the other roles are as their names say.</summary>
+public enum StaffRole { Teacher, YearLead, SENCo, SLT, Admin, TeachingAssistant }
 
 /// <summary>A member of staff as the bot knows them: enough to decide what they may do and see.</summary>
 public sealed record StaffMember(

@@ -360,10 +360,17 @@ public sealed class YearSimulation
         }
     }
 
-    /// <summary>After a held meeting the teacher records what was agreed (the "what we agreed" card's rules), which makes the plan agreed.</summary>
+    /// <summary>
+    /// After a held meeting the teacher records what was agreed (the "what we agreed" card's rules), which makes the plan agreed;
+    /// the draft holds the targets as the plan card saves them, all four parts each.
+    /// </summary>
     private async Task TeacherAgreesPlanAsync(Occurrence occurrence, CancellationToken cancellationToken)
     {
-        var draft = new Plan(_school, occurrence.Pupil.Upn, occurrence.TermId, PlanStatus.Draft, []);
+        var draft = new Plan(_school, occurrence.Pupil.Upn, occurrence.TermId, PlanStatus.Draft,
+        [
+            new PlanTarget("Read a short book with an adult") { AreaOfNeed = "Reading", HowSchoolHelps = "Reading with an adult three times a week", HowWeKnow = "Can say what happened in the book" },
+            new PlanTarget("Ask for help") { AreaOfNeed = "Communication", HowSchoolHelps = "A help card on the desk", HowWeKnow = "Uses the card most days" },
+        ]);
         var agreed = AgreedRules.Apply(draft, new AgreedInput(["Read a short book with an adult each day", "Ask for help using the class help card"], "Parent and teacher agreed the targets."), _clock.GetUtcNow());
         await Get<RosterStore>().CreatePlanAsync(RosterReader.For(occurrence.Teacher, "what we agreed"), agreed, cancellationToken);
         _agreedPlans[occurrence.TermId] = _agreedPlans.GetValueOrDefault(occurrence.TermId) + 1;

@@ -4,7 +4,11 @@ using SendPlans.Cards.Model;
 namespace SendPlans.Cards.Plans;
 
 /// <summary>A target as the teacher writes it.</summary>
-public sealed record PlanTargetInput(string AreaOfNeed, string Target, string HowSchoolHelps, string HowWeKnow);
+public sealed record PlanTargetInput(string AreaOfNeed, string Target, string HowSchoolHelps, string HowWeKnow)
+{
+    /// <summary>Nothing typed in any of the four parts: an unused slot.</summary>
+    public bool IsBlank => AreaOfNeed.Length == 0 && Target.Length == 0 && HowSchoolHelps.Length == 0 && HowWeKnow.Length == 0;
+}
 
 /// <summary>One parent's views as the plan card shows them; null answers mean not given yet.</summary>
 public sealed record ParentViewsSummary(string Relationship, IReadOnlyList<(string Question, string Answer)>? Answers)
@@ -35,6 +39,12 @@ public sealed record PlanCardInput(
 
     /// <summary>The Teams user id (29:…) of the member of staff the card is for: Teams asks for a fresh card (plan/refresh) when they open the chat. Null: no refresh.</summary>
     public string? RefreshFor { get; init; }
+
+    /// <summary>False for a teaching assistant: the targets are shown, not editable, and there is no "Save targets".</summary>
+    public bool CanChangeTargets { get; init; } = true;
+
+    /// <summary>Why the targets were not saved, shown at the top; the targets then hold what was typed.</summary>
+    public string? Problem { get; init; }
 }
 
 /// <summary>The input ids of the plan card.</summary>
@@ -66,6 +76,10 @@ public static class PlanCards
             TextBlock.Heading($"Plan for {input.PupilName}"),
             TextBlock.Subtle($"{input.YearGroup} · {input.TermName} term"),
         };
+        if (input.Problem is not null)
+        {
+            body.Add(new TextBlock(input.Problem) { Color = TextColor.Attention, Weight = TextWeight.Bolder, Id = "problem" });
+        }
         if (input.Notice is not null)
         {
             body.Add(new TextBlock(input.Notice) { Color = TextColor.Good, Weight = TextWeight.Bolder });
@@ -117,25 +131,26 @@ public static class PlanCards
                 }]));
             }
         }
-        body.Add(Section($"Targets ({input.Targets.Count} of 2 to 4)"));
-        for (var i = 0; i < PlanFields.Slots; i++)
+        body.Add(Section($"Targets ({input.Targets.Count(t => !t.IsBlank)} of 2 to 4)"));
+        if (input.CanChangeTargets)
         {
-            var t = i < input.Targets.Count ? input.Targets[i] : null;
-            body.Add(new Container([
-                new TextBlock($"Target {i + 1}") { Weight = TextWeight.Bolder },
-                Text(PlanFields.Target(i), "The target in plain words", t?.Target),
-                Text(PlanFields.Area(i), "Area of need", t?.AreaOfNeed),
-                Text(PlanFields.Help(i), "How school will help", t?.HowSchoolHelps),
-                Text(PlanFields.Know(i), "How we'll know it's achieved", t?.HowWeKnow),
-            ])
-            { Style = ContainerStyle.Emphasis, Spacing = Spacing.Medium });
+            body.AddRange(Enumerable.Range(0, PlanFields.Slots).Select(i => TargetInputs(i, i < input.Targets.Count ? input.Targets[i] : null)));
+        }
+        else
+        {
+            body.Add(input.Targets.Count == 0 ? Missing("Not written yet.") : TextBlock.Subtle("The class teacher writes the targets."));
+            body.AddRange(input.Targets.Select((t, i) => Slot(
+                new TextBlock($"Target {i + 1}: {t.Target}") { Weight = TextWeight.Bolder },
+                Facts([("Area of need", t.AreaOfNeed), ("How school will help", t.HowSchoolHelps), ("How we'll know it's achieved", t.HowWeKnow)]))));
         }
         return new AdaptiveCard
         {
             Body = body,
             Actions =
             [
-                new ExecuteAction(PlanFields.SaveVerb) { Title = "Save targets", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "auto", Style = "positive" },
+                .. input.CanChangeTargets
+                    ? [new ExecuteAction(PlanFields.SaveVerb) { Title = "Save targets", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "auto", Style = "positive" }]
+                    : Array.Empty<ExecuteAction>(),
                 new ExecuteAction(PlanFields.VoiceVerb) { Title = "Capture pupil's voice", Data = (JsonObject)input.ActionData.DeepClone(), AssociatedInputs = "none" },
             ],
             Refresh = input.RefreshFor is { } user
@@ -144,6 +159,15 @@ public static class PlanCards
             FallbackText = $"Plan for {input.PupilName}",
         };
     }
+
+    private static Container TargetInputs(int i, PlanTargetInput? t) => Slot(
+        new TextBlock($"Target {i + 1}") { Weight = TextWeight.Bolder },
+        Text(PlanFields.Target(i), "The target in plain words", t?.Target),
+        Text(PlanFields.Area(i), "Area of need", t?.AreaOfNeed),
+        Text(PlanFields.Help(i), "How school will help", t?.HowSchoolHelps),
+        Text(PlanFields.Know(i), "How we'll know it's achieved", t?.HowWeKnow));
+
+    private static Container Slot(params CardElement[] items) => new(items) { Style = ContainerStyle.Emphasis, Spacing = Spacing.Medium };
 
     private static TextBlock Section(string text) =>
         new(text) { Size = TextSize.Medium, Weight = TextWeight.Bolder, Separator = true, Spacing = Spacing.Large };

@@ -217,12 +217,13 @@ public static class DemoSchool
             ks1Lead &= leads.Length == 0;
             Add(null, faker.Name.FullName(), leads.Length > 0 ? [StaffRole.Teacher, StaffRole.YearLead] : [StaffRole.Teacher], [className], leads);
         }
-        // Job shares in two classes, an assistant SENCo, and the rest of the leadership team.
+        // Job shares in two classes, an assistant SENCo, a teaching assistant, and the rest of the leadership team.
         Add(null, faker.Name.FullName(), [StaffRole.Teacher], [allClasses[^3]], []);
         Add(null, faker.Name.FullName(), [StaffRole.Teacher], [allClasses[^6]], []);
         Add(null, faker.Name.FullName(), [StaffRole.SENCo, StaffRole.Teacher], [], []);
         Add(null, faker.Name.FullName(), [StaffRole.SLT], [], []);
         Add(null, faker.Name.FullName(), [StaffRole.SLT, StaffRole.SENCo], [], []);
+        Add(null, faker.Name.FullName(), [StaffRole.TeachingAssistant], [Pick(allClasses, "RA"), Pick(allClasses, "RB")], []);
         while (staff.Count < 30)
         {
             Add(null, faker.Name.FullName(), [StaffRole.Teacher], [], []); // intervention and PPA-cover teachers

@@ -349,6 +349,7 @@ public static partial class RosterValidator
             "SENCO" or "SENDCO" => StaffRole.SENCo,
             "SLT" or "SENIORLEADER" => StaffRole.SLT,
             "ADMIN" or "ADMINISTRATOR" => StaffRole.Admin,
+            "TA" or "TEACHINGASSISTANT" or "HLTA" => StaffRole.TeachingAssistant,
             _ => null,
         };
 

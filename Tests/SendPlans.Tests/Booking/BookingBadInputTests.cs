@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using SendPlans.Bot.Booking;
 using SendPlans.Bot.Terms;
 using SendPlans.Infrastructure.Calendars;
 using SendPlans.Infrastructure.Calendars.Local;
@@ -72,6 +73,17 @@ public sealed class BookingBadInputTests : IAsyncLifetime
         var reply = await SayAsync(_bot, "book my plan meetings");
 
         reply["text"]!.GetValue<string>().Should().StartWith("Only class teachers book plan meetings");
+    }
+
+    [Fact]
+    public async Task BookCommand_TeachingAssistant_SaysTheClassTeacherBooksAndWhatTheyCanDo()
+    {
+        await SeedAsync(_bot.Services, roles: "TeachingAssistant");
+
+        var reply = await SayAsync(_bot, "book my plan meetings");
+
+        reply["text"]!.GetValue<string>().Should().Be(BookingService.NotForTeachingAssistants).And.Contain("the class teacher does").And.Contain("plan for");
+        (await _bot.Services.GetRequiredService<MeetingStore>().ForTermAsync(School, TermId, default)).Should().BeEmpty();
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public static class BookingSchool
             today.AddDays(-7), today.AddDays(21), today.AddDays(28));
     }
 
-    public static async Task SeedAsync(IServiceProvider services, string classes = "RA;RB;1A;2B", bool terms = true)
+    public static async Task SeedAsync(IServiceProvider services, string classes = "RA;RB;1A;2B", bool terms = true, string roles = "Teacher")
     {
         var importer = services.GetRequiredService<RosterImporter>();
         (await importer.ImportAsync(School, RosterFiles.Samples(), dryRun: false, default)).Problems.Should().BeEmpty();
@@ -61,7 +61,7 @@ public static class BookingSchool
         {
             ["Email"] = TeacherEmail,
             ["DisplayName"] = "Terry Teacher",
-            ["Roles"] = "Teacher",
+            ["Roles"] = roles,
             ["Classes"] = classes,
         });
         await index.UpsertEntityAsync(new TableEntity(TeacherId, "school") { ["SchoolId"] = School });

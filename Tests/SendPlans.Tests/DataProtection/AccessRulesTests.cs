@@ -1,3 +1,5 @@
+using SendPlans.Bot.AfterMeeting;
+using SendPlans.Bot.Reports;
 using SendPlans.Bot.Roster;
 using SendPlans.Tests.Support;
 
@@ -6,7 +8,8 @@ namespace SendPlans.Tests.DataProtection;
 /// <summary>
 /// Who may read what, as a table of role × record, through the store's real read paths on
 /// Azurite with the sample roster (docs/samples): Tom teaches RA; Nadia teaches RB and 1A;
-/// Priya teaches 3A and leads years 3 and 4; Sam is SENCo; Grace is SLT; Jo is an admin.
+/// Priya teaches 3A and leads years 3 and 4; Sam is SENCo; Grace is SLT; Jo is an admin; Kim
+/// (added here) is a teaching assistant in RA and 1A.
 /// </summary>
 public sealed class AccessRulesTests : IAsyncLifetime
 {
@@ -16,6 +19,7 @@ public sealed class AccessRulesTests : IAsyncLifetime
     private const string Sam = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a01";
     private const string Grace = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a05";
     private const string Jo = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a06";
+    private const string Kim = RosterFiles.TeachingAssistantId;
     private const string Amelia = "P823204124001"; // RA, Reception
     private const string Oliver = "D823204124002"; // RB, Reception
     private const string Freya = "G823204121001";  // 3A, Year 3
@@ -28,7 +32,7 @@ public sealed class AccessRulesTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _roster = await RosterServices.StartAsync();
-        var report = await _roster.Importer.ImportAsync("oak", RosterFiles.Samples(), dryRun: false, default);
+        var report = await _roster.Importer.ImportAsync("oak", [RosterFiles.Sample("pupils.csv"), RosterFiles.Sample("contacts.csv"), RosterFiles.StaffWithTeachingAssistant()], dryRun: false, default);
         report.Problems.Should().BeEmpty();
         foreach (var upn in new[] { Amelia, Oliver, Freya, Leo, Jacob })
         {
@@ -72,6 +76,14 @@ public sealed class AccessRulesTests : IAsyncLifetime
         { Jo, "school", "", true },
         { Jo, "plan", Amelia, false },
         { Jo, "school plans", "", false },
+        { Kim, "pupil", Amelia, true },
+        { Kim, "plan", Amelia, true },
+        { Kim, "class", "1A", true },
+        { Kim, "plan", Oliver, false },
+        { Kim, "class", "RB", false },
+        { Kim, "year", "R", false },
+        { Kim, "school", "", false },
+        { Kim, "school plans", "", false },
     };
 
     [Theory]
@@ -101,6 +113,16 @@ public sealed class AccessRulesTests : IAsyncLifetime
         {
             await read.Should().ThrowAsync<RosterAccessDeniedException>();
         }
+    }
+
+    [Fact]
+    public async Task MaySee_TeachingAssistant_NoDashboardOrSummary()
+    {
+        var kim = (await _roster.NewDirectory().FindByEntraIdAsync(Kim, default))!;
+
+        kim.Roles.Should().Equal(StaffRole.TeachingAssistant);
+        DashboardAccess.MaySee(kim, "oak").Should().BeFalse();
+        DashboardAccess.MaySee(kim, "oak", YouSaidWeDidReport.Roles).Should().BeFalse();
     }
 
     [Fact]

@@ -62,6 +62,7 @@ public sealed class DemoSchoolTests
         classes.Should().OnlyContain(c => Staff.Any(s => s.Member.Is(StaffRole.Teacher) && s.Member.Classes.Contains(c)), "every class has a teacher");
         Staff.SelectMany(s => s.YearGroupsLed).Distinct().Should().HaveCount(9, "every year group has a lead");
         Staff.Should().Contain(s => s.Member.Is(StaffRole.SENCo)).And.Contain(s => s.Member.Is(StaffRole.SLT)).And.Contain(s => s.Member.Is(StaffRole.Admin));
+        Staff.Should().Contain(s => s.Member.Roles.SetEquals(new[] { StaffRole.TeachingAssistant }) && s.Member.Classes.Count > 0, "a teaching assistant in a class");
         var alex = Staff.Single(s => s.Member.EntraObjectId == DemoSchool.PlaygroundUsers.AlexWilber).Member;
         alex.Is(StaffRole.SENCo).Should().BeTrue("the Playground's default user sees the SENCo's commands");
     }

@@ -141,6 +141,20 @@ public sealed class RosterImportTests : IAsyncLifetime
         mother.PreferredChannel.Should().Be(PreferredChannel.Phone);
     }
 
+    [Theory]
+    [InlineData("TA")]
+    [InlineData("Teaching assistant")]
+    [InlineData("teachingassistant")]
+    public async Task ImportAsync_TeachingAssistantRole_StoredWithTheirClasses(string role)
+    {
+        var report = await _roster.Importer.ImportAsync("oak", [RosterFiles.Sample("pupils.csv"), RosterFiles.StaffWithTeachingAssistant(role)], false, default);
+
+        report.Problems.Should().BeEmpty();
+        var kim = await _roster.NewDirectory().FindByEntraIdAsync(RosterFiles.TeachingAssistantId, default);
+        kim!.Roles.Should().Equal(StaffRole.TeachingAssistant);
+        kim.Classes.Should().Equal("RA", "1A");
+    }
+
     [Fact]
     public async Task ImportAsync_StaffLeaver_LosesAccessAtOnce()
     {

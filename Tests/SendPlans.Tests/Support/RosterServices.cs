@@ -65,6 +65,12 @@ public static class RosterFiles
 
     public static IReadOnlyList<RosterFileInput> Samples() => [Sample("pupils.csv"), Sample("contacts.csv"), Sample("staff.csv")];
 
+    public const string TeachingAssistantId = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a07";
+
+    /// <summary>The sample staff file plus Kim Webb, a teaching assistant in RA and 1A: the samples have none, so other tests' staff counts stay as they are.</summary>
+    public static RosterFileInput StaffWithTeachingAssistant(string role = "TA") =>
+        SampleWith("staff.csv", ("kim.webb", $"kim.webb@oakfield.example.org,{TeachingAssistantId},Kim Webb,{role},RA;1A,"));
+
     /// <summary>A file made in the test, from lines.</summary>
     public static RosterFileInput Text(string name, params string[] lines) => new(name, System.Text.Encoding.UTF8.GetBytes(string.Join("\n", lines) + "\n"));
 

@@ -1,8 +1,12 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using SendPlans.Bot.Plans;
 using SendPlans.Bot.Roster;
+using SendPlans.Bot.Roster.Import;
 using SendPlans.Bot.Views;
+using SendPlans.Cards.Plans;
+using SendPlans.Tests.Support;
 
 namespace SendPlans.Tests.Views;
 
@@ -12,6 +16,7 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
     private const string TomEllis = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a03"; // teaches RA, Amelia's class
     private const string PriyaShah = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a02"; // teaches 3A, Freya's class
     private const string Freya = "G823204121001"; // Year 3: key stage 2
+    private const string JoBarker = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a06"; // admin: reads the roster, not plans
 
     [Fact]
     public async Task SavePlan_TwoTargetsByTheClassTeacher_StoredVersionedAndCardShowsMissingViews()
@@ -20,7 +25,7 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         {
             ["upn"] = ViewsSchool.Oliver, ["term"] = "2026-27-spring",
             ["target0"] = "Oliver will wait for his turn in a game.", ["area0"] = "Social", ["help0"] = "Turn-taking games twice a week.", ["know0"] = "He waits in 4 of 5 games.",
-            ["target1"] = "Oliver will use his words when cross.", ["area1"] = "Feelings",
+            ["target1"] = "Oliver will use his words when cross.", ["area1"] = "Feelings", ["help1"] = "A feelings fan on his table.", ["know1"] = "He names the feeling most times.",
         });
 
         // Oliver is in RB, not Tom's class: refused.
@@ -30,7 +35,7 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         {
             ["upn"] = ViewsSchool.Amelia, ["term"] = "2026-27-spring",
             ["target0"] = "Amelia will point to a picture to ask for help.", ["area0"] = "Talking", ["help0"] = "A help card.", ["know0"] = "She uses it most days.",
-            ["target1"] = "Amelia will sit with the group for story time.", ["area1"] = "Attention",
+            ["target1"] = "Amelia will sit with the group for story time.", ["area1"] = "Attention", ["help1"] = "A wobble cushion at story time.", ["know1"] = "She stays for the whole story.",
         });
 
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
@@ -40,16 +45,61 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         plan!.Targets.Should().HaveCount(2);
         plan.Targets[0].AreaOfNeed.Should().Be("Talking");
         plan.Targets[0].HowWeKnow.Should().Be("She uses it most days.");
+        plan.Targets[1].HowSchoolHelps.Should().Be("A wobble cushion at story time.");
         plan.Revision.Should().Be(1);
     }
 
     [Fact]
-    public async Task SavePlan_OneTarget_ErrorAsksForTwo()
+    public async Task SavePlan_EditTargetsOfExistingPlan_RevisionTwoAndOtherTermsUntouched()
     {
-        var body = await school.InvokeAsync("plan/save", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = "2026-27-summer", ["target0"] = "Only one" });
+        const string term = "2027-28-autumn";
+        var store = school.Bot.Services.GetRequiredService<RosterStore>();
+        await school.InvokeAsync("plan/save", TomEllis, Targets(term, "Amelia will ask for help with a card.", "Amelia will sit for a story."));
+        var otherTerm = await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Past.Id, ViewsSchool.Amelia, default);
+        (await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, term, ViewsSchool.Amelia, default))!.Revision.Should().Be(1);
 
-        body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
-        body["value"]!["message"]!.GetValue<string>().Should().Contain("2 to 4");
+        var body = await school.InvokeAsync("plan/save", TomEllis, Targets(term, "Amelia will ask for help with a card.", "Amelia will sit for a whole story.", "Amelia will line up with a friend."));
+
+        body["value"]!.ToJsonString().Should().Contain("Targets saved.");
+        var edited = await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, term, ViewsSchool.Amelia, default);
+        edited!.Revision.Should().Be(2);
+        edited.Targets.Select(t => t.Text).Should().Equal("Amelia will ask for help with a card.", "Amelia will sit for a whole story.", "Amelia will line up with a friend.");
+        (await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Past.Id, ViewsSchool.Amelia, default)).Should().BeEquivalentTo(otherTerm, "another term's plan is its own version");
+    }
+
+    [Fact]
+    public async Task SavePlan_OneTarget_CardAsksForTwoKeepsItAndSavesNothing()
+    {
+        var body = await school.InvokeAsync("plan/save", TomEllis, Targets("2026-27-summer", "Only one"));
+
+        body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
+        Problem(body).Should().Contain("2 to 4").And.Contain("Nothing was saved.");
+        TypedValues(body).Should().Contain("Only one");
+        (await school.Bot.Services.GetRequiredService<RosterStore>().GetPlanAsync(ViewsSchool.System, ViewsSchool.School, "2026-27-summer", ViewsSchool.Amelia, default))
+            .Should().BeNull();
+    }
+
+    [Fact]
+    public async Task SavePlan_TargetsMissingParts_CardNamesEachTargetAndPartKeepsTheTextAndSavesNothing()
+    {
+        var store = school.Bot.Services.GetRequiredService<RosterStore>();
+        var before = await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Open.Id, ViewsSchool.Amelia, default);
+        var data = Targets(school.Open.Id, "Amelia will ask for help with a card.", "Amelia will sit for a story.");
+        data["target2"] = "Amelia will line up with a friend.";
+        data["help2"] = "A line-up buddy.";
+        data["area3"] = "Social";
+        data["know1"] = "  ";
+
+        var body = await school.InvokeAsync("plan/save", TomEllis, data);
+
+        body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
+        Problem(body).Should().Be("Target 2 needs how we'll know it's achieved. "
+            + "Target 3 needs the area of need and how we'll know it's achieved. "
+            + "Target 4 needs the target in plain words, how school will help and how we'll know it's achieved. "
+            + "Each target needs all four parts; clear a target you don't want. Nothing was saved.");
+        TypedValues(body).Should().ContainInOrder("Amelia will ask for help with a card.", "Amelia will sit for a story.", "Amelia will line up with a friend.", "A line-up buddy.", "Social");
+        (await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Open.Id, ViewsSchool.Amelia, default))
+            .Should().BeEquivalentTo(before, "nothing is written: same targets, revision and ETag");
     }
 
     [Fact]
@@ -205,9 +255,59 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
     }
 
     [Fact]
+    public async Task PlanFor_TeachingAssistantOfTheClass_ReadsThePlanAndCapturesTheVoiceThroughApiMessages()
+    {
+        var kim = await TeachingAssistantAsync();
+
+        var replies = await school.SayAsync(kim, "plan for Amelia");
+
+        var card = replies.Single()["attachments"]![0]!["content"]!;
+        card.ToJsonString().Should().Contain("Amelia will ask for help with a picture card.").And.Contain("The class teacher writes the targets.")
+            .And.NotContain("plan/save").And.NotContain("\"target0\"");
+        card["actions"]!.AsArray().Select(a => a!["verb"]!.GetValue<string>()).Should().Equal("voice/open");
+        var data = (JsonObject)card["actions"]![0]!["data"]!.DeepClone();
+        (await school.InvokeAsync("voice/open", kim, (JsonObject)data.DeepClone()))["value"]!.ToJsonString().Should().Contain("How do you feel in class?");
+        data["q-friends"] = "yes";
+        data["adultNote"] = "Asked with Kim at snack time.";
+
+        var saved = await school.InvokeAsync("voice/save", kim, data);
+
+        saved["value"]!.ToJsonString().Should().Contain("Pupil\\u0027s voice saved.").And.Contain("Asked with Kim at snack time.");
+        var plan = await school.Bot.Services.GetRequiredService<RosterStore>().GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Open.Id, ViewsSchool.Amelia, default);
+        plan!.PupilVoice.Should().Contain("adultNote", "Asked with Kim at snack time.");
+    }
+
+    [Fact]
+    public async Task SavePlan_TeachingAssistant_RefusedWithAClearMessageAndNothingWritten()
+    {
+        var kim = await TeachingAssistantAsync();
+        var store = school.Bot.Services.GetRequiredService<RosterStore>();
+        var before = await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Past.Id, ViewsSchool.Amelia, default);
+
+        var body = await school.InvokeAsync("plan/save", kim, Targets(school.Past.Id, "Amelia will ask for help with a card.", "Amelia will sit for a story."));
+        var agreed = await school.InvokeAsync("agreed/save", kim, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Past.Id, [AgreedFields.Target(0)] = "One", [AgreedFields.Target(1)] = "Two" });
+
+        body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
+        body["value"]!["message"]!.GetValue<string>().Should().Be(PlansHandlers.TargetsNotForTeachingAssistants);
+        agreed["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
+        agreed["value"]!["message"]!.GetValue<string>().Should().Contain("a teaching assistant cannot");
+        (await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Past.Id, ViewsSchool.Amelia, default)).Should().BeEquivalentTo(before);
+    }
+
+    [Fact]
+    public async Task SavePlan_AdminWhoReadsNoPlans_RefusedAndNothingWritten()
+    {
+        var body = await school.InvokeAsync("plan/save", JoBarker, Targets("2027-28-spring", "Amelia will ask for help with a card.", "Amelia will sit for a story."));
+
+        body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
+        (await school.Bot.Services.GetRequiredService<RosterStore>().GetPlanAsync(ViewsSchool.System, ViewsSchool.School, "2027-28-spring", ViewsSchool.Amelia, default))
+            .Should().BeNull();
+    }
+
+    [Fact]
     public async Task SavePlan_TeacherOfAnotherClass_Refused()
     {
-        var body = await school.InvokeAsync("plan/save", PriyaShah, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["target0"] = "a", ["target1"] = "b" });
+        var body = await school.InvokeAsync("plan/save", PriyaShah, Targets(school.Open.Id, "a", "b"));
 
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
     }
@@ -252,4 +352,34 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
         body.ToJsonString().Should().NotContain("Amelia");
     }
+
+    /// <summary>Kim Webb, a teaching assistant in RA (Amelia's class) and 1A, imported from the staff file with the role "TA".</summary>
+    private async Task<string> TeachingAssistantAsync()
+    {
+        var report = await school.Bot.Services.GetRequiredService<RosterImporter>().ImportAsync(ViewsSchool.School, [RosterFiles.StaffWithTeachingAssistant()], dryRun: false, default);
+        report.Problems.Should().BeEmpty();
+        return RosterFiles.TeachingAssistantId;
+    }
+
+    /// <summary>The plan card's save data for Amelia with each target written in full.</summary>
+    private static JsonObject Targets(string term, params string[] targets)
+    {
+        var data = new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = term };
+        for (var i = 0; i < targets.Length; i++)
+        {
+            data[$"target{i}"] = targets[i];
+            data[$"area{i}"] = "Communication";
+            data[$"help{i}"] = "Practice with an adult each day.";
+            data[$"know{i}"] = "She does it most days.";
+        }
+        return data;
+    }
+
+    private static string Problem(JsonNode body) =>
+        body["value"]!["body"]!.AsArray().Single(e => e!["id"]?.GetValue<string>() == "problem")!["text"]!.GetValue<string>();
+
+    /// <summary>The values the card's text inputs come back with, in card order.</summary>
+    private static IEnumerable<string> TypedValues(JsonNode body) =>
+        body["value"]!["body"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() == "Container")
+            .SelectMany(c => c!["items"]!.AsArray()).Select(i => i!["value"]?.GetValue<string>()).OfType<string>();
 }
