@@ -217,7 +217,9 @@ public sealed class ModerationService(
         if (outcome == ModerationOutcome.NeedsChanges)
         {
             var pupil = await roster.GetPupilAsync(Reader, item.SchoolId, upn, cancellationToken);
-            var teachers = (await staff.ForSchoolAsync(item.SchoolId, cancellationToken)).Where(s => s.Classes.Contains(item.ClassName, StringComparer.OrdinalIgnoreCase)).ToList();
+            // The class's teachers, who can change the targets; not its teaching assistants, who cannot.
+            var teachers = (await staff.ForSchoolAsync(item.SchoolId, cancellationToken))
+                .Where(s => s.Is(StaffRole.Teacher) && s.Classes.Contains(item.ClassName, StringComparer.OrdinalIgnoreCase)).ToList();
             var unreached = (await chats.DeliverToEachAsync(item.SchoolId, teachers, $"moderation-comment|{item.SchoolId}|{termId}|{upn}", null,
                 $"{reviewer.DisplayName} moderated {pupil?.LegalForename ?? "a pupil"}'s plan and asks for changes: {item.Comment}", cancellationToken))
                 .Unreached.Select(t => t.DisplayName).ToList();

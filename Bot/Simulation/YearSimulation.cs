@@ -868,7 +868,7 @@ public sealed class YearSimulation
                     _violations.Add($"Moderated plan {which} was not sent to every SLT member.");
                 }
                 if (item.Outcome == ModerationOutcome.NeedsChanges
-                    && _staff.Where(m => m.Classes.Contains(item.ClassName, StringComparer.OrdinalIgnoreCase)).Any(m => !queued.Contains(TableKeys.Hash($"moderation-comment|{_school}|{item.TermId}|{item.Upn}|{m.EntraObjectId}"))))
+                    && _staff.Where(m => m.Is(StaffRole.Teacher) && m.Classes.Contains(item.ClassName, StringComparer.OrdinalIgnoreCase)).Any(m => !queued.Contains(TableKeys.Hash($"moderation-comment|{_school}|{item.TermId}|{item.Upn}|{m.EntraObjectId}"))))
                 {
                     _violations.Add($"The comment on moderated plan {which} did not reach every teacher of its class.");
                 }

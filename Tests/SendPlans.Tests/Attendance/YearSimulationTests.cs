@@ -140,7 +140,7 @@ public sealed class SmallSchoolTerm : IAsyncLifetime
         {
             Moderated.Add((item.Outcome,
                 slts.All(m => rows.ContainsKey(TableKeys.Hash($"moderation|{school}|{termId}|{item.Upn}|{m.EntraObjectId}"))),
-                staff.Where(m => m.Classes.Contains(item.ClassName)).All(m => rows.ContainsKey(TableKeys.Hash($"moderation-comment|{school}|{termId}|{item.Upn}|{m.EntraObjectId}")))));
+                staff.Where(m => m.Classes.Contains(item.ClassName)).All(m => m.Is(StaffRole.Teacher) == rows.ContainsKey(TableKeys.Hash($"moderation-comment|{school}|{termId}|{item.Upn}|{m.EntraObjectId}")))));
         }
 
         foreach (var item in Items)
