@@ -1,7 +1,9 @@
 // Renders cards with the official Adaptive Cards JS renderer in headless Chromium (Debian's
 // /usr/bin/chromium through playwright-core) and writes one PNG per card.
 // usage: node render.js <out-dir> < cards.json      stdin: [{ "name": "...", "card": { ... } }]
-// stdout: [{ "name": "...", "file": "...", "renderedInputs": n, "error": null }]
+// stdout: { "emojiInColour": true, "cards": [{ "name": "...", "file": "...", "renderedInputs": n, "error": null }] }
+// emojiInColour: a face drawn on a canvas with the page's fonts has coloured pixels, so the
+// pupil voice pictures in the PNGs are drawn (a missing emoji font draws an empty box).
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -27,6 +29,20 @@ const hostConfig = JSON.parse(fs.readFileSync(path.join(__dirname, "teams-host-c
     #card { width: 520px; background: #fff; border-radius: 6px; box-shadow: 0 1px 3px rgba(0,0,0,.2); overflow: hidden; }
   </style></head><body><div id="card"></div></body></html>`);
   await page.addScriptTag({ path: script });
+  const emojiInColour = await page.evaluate(() => {
+    const canvas = document.createElement("canvas");
+    canvas.width = canvas.height = 48;
+    const ctx = canvas.getContext("2d");
+    ctx.font = '32px "Segoe UI", "DejaVu Sans", sans-serif';
+    ctx.textBaseline = "top";
+    ctx.fillText("\u{1F600}\uFE0F", 4, 4);
+    const pixels = ctx.getImageData(0, 0, 48, 48).data;
+    for (let i = 0; i < pixels.length; i += 4) {
+      const [r, g, b, a] = [pixels[i], pixels[i + 1], pixels[i + 2], pixels[i + 3]];
+      if (a > 200 && Math.max(r, g, b) - Math.min(r, g, b) > 80) return true;
+    }
+    return false;
+  });
   const results = [];
   for (const { name, card } of cards) {
     const outcome = await page.evaluate(({ card, hostConfig }) => {
@@ -49,5 +65,5 @@ const hostConfig = JSON.parse(fs.readFileSync(path.join(__dirname, "teams-host-c
     results.push({ name, file, ...outcome });
   }
   await browser.close();
-  process.stdout.write(JSON.stringify(results));
+  process.stdout.write(JSON.stringify({ emojiInColour, cards: results }));
 })().catch((e) => { console.error(e); process.exit(1); });

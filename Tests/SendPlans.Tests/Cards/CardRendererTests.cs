@@ -49,13 +49,26 @@ public sealed class CardRendererTests
 
         var output = await NodeTool.RunAsync("tools/cards/render.js", Batch(), TimeSpan.FromSeconds(120), outDir);
 
-        foreach (var result in JsonNode.Parse(output)!.AsArray())
+        var rendered = JsonNode.Parse(output)!;
+        rendered["emojiInColour"]!.GetValue<bool>().Should().BeTrue("the pupil voice pictures are emoji: without fonts-noto-color-emoji they are drawn as empty boxes");
+        var cards = rendered["cards"]!.AsArray();
+        cards.Should().HaveCount(CardSamples.All.Count);
+        foreach (var (result, sample) in cards.Zip(CardSamples.All))
         {
-            result!["error"].Should().BeNull(because: result["name"]!.GetValue<string>());
-            var file = result["file"]!.GetValue<string>();
-            new FileInfo(file).Length.Should().BeGreaterThan(1000, "a drawn card is more than an empty image");
+            var name = result!["name"]!.GetValue<string>();
+            result["error"].Should().BeNull(because: name);
+            result["renderedInputs"]!.GetValue<int>().Should().Be(InputCount(JsonNode.Parse(sample.Card.ToJson())), $"every input of {name} is drawn");
+            new FileInfo(result["file"]!.GetValue<string>()).Length.Should().BeGreaterThan(1000, "a drawn card is more than an empty image");
         }
     }
+
+    /// <summary>The inputs anywhere in the card's JSON, those in Action.ShowCard cards too, as the library's getAllInputs counts them.</summary>
+    private static int InputCount(JsonNode? node) => node switch
+    {
+        JsonObject o => (o["type"]?.GetValue<string>() is { } type && type.StartsWith("Input.", StringComparison.Ordinal) ? 1 : 0) + o.Sum(p => InputCount(p.Value)),
+        JsonArray a => a.Sum(InputCount),
+        _ => 0,
+    };
 
     [Fact]
     public void Serialize_Card_UsesAdaptiveCardTypeNamesAndSkipsNulls()
