@@ -2,6 +2,7 @@
 // /usr/bin/chromium through playwright-core) and writes one PNG per card.
 // usage: node render.js <out-dir> < cards.json      stdin: [{ "name": "...", "card": { ... } }]
 // stdout: { "emojiInColour": true, "cards": [{ "name": "...", "file": "...", "renderedInputs": n, "error": null }] }
+// renderedInputs: the inputs whose element is in the page (an Action.ShowCard's inputs are drawn only when it opens).
 // emojiInColour: a face drawn on a canvas with the page's fonts has coloured pixels, so the
 // pupil voice pictures in the PNGs are drawn (a missing emoji font draws an empty box).
 "use strict";
@@ -55,7 +56,7 @@ const hostConfig = JSON.parse(fs.readFileSync(path.join(__dirname, "teams-host-c
         const element = ac.render();
         if (!element) return { error: "render returned nothing", renderedInputs: 0 };
         target.appendChild(element);
-        return { error: null, renderedInputs: ac.getAllInputs().length };
+        return { error: null, renderedInputs: ac.getAllInputs().filter((i) => i.renderedElement && i.renderedElement.isConnected).length };
       } catch (e) {
         return { error: String(e), renderedInputs: 0 };
       }
