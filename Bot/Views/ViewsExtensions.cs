@@ -27,12 +27,8 @@ public static class ViewsExtensions
         services.AddAntiforgery();
         services.Configure<RateLimiterOptions>(o =>
         {
-            // For the other limited parent pages (the booking page); /views has its own page, from ViewsRateLimit.
-            o.OnRejected = (rejected, cancellationToken) =>
-            {
-                rejected.HttpContext.Response.ContentType = "text/plain; charset=utf-8";
-                return new ValueTask(rejected.HttpContext.Response.WriteAsync(ParentViewsText.Get("TooMany"), cancellationToken));
-            };
+            // The other limited parent pages (booking, the local meeting page) answer with the same page as /views.
+            o.OnRejected = ViewsRateLimit.WaitPageAsync;
             o.AddPolicy<string, ViewsRateLimit>(ViewsEndpoints.RateLimitPolicy);
         });
         services.AddBotRoutes(router => router

@@ -145,17 +145,22 @@ public sealed class ParentBookingPageTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task BookingPage_ManyRequestsFromOneAddress_RateLimited()
+    public async Task BookingPage_ManyRequestsFromOneAddress_RateLimitedWithAWaitPage()
     {
         var client = _bot.CreateClient();
-        var statuses = new List<HttpStatusCode>();
+        var responses = new List<HttpResponseMessage>();
         for (var i = 0; i < 40; i++)
         {
-            statuses.Add((await client.GetAsync("/booking/not-a-token")).StatusCode);
+            responses.Add(await client.GetAsync("/booking/not-a-token"));
         }
 
-        statuses.Should().Contain(HttpStatusCode.TooManyRequests);
-        statuses.Take(30).Should().OnlyContain(s => s == HttpStatusCode.NotFound);
+        responses.Take(30).Should().OnlyContain(r => r.StatusCode == HttpStatusCode.NotFound);
+        responses.Skip(30).Should().Contain(r => r.StatusCode == HttpStatusCode.TooManyRequests);
+        var limited = responses.Last();
+        limited.StatusCode.Should().Be(HttpStatusCode.TooManyRequests);
+        limited.Headers.RetryAfter.Should().NotBeNull();
+        limited.Content.Headers.ContentType!.MediaType.Should().Be("text/html");
+        (await limited.Content.ReadAsStringAsync()).Should().Contain("Please wait a minute");
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class ParentLinkTokensTests : IAsyncLifetime
     public void Read_OneCharacterChanged_Unreadable()
     {
         var token = _tokens.Create(Link());
-        var tampered = token[..20] + (token[20] == 'A' ? 'B' : 'A') + token[21..];
+        var tampered = Tokens.Tampered(token);
 
         _tokens.Read(tampered, ParentLinkPurpose.Views).Problem.Should().Be(ParentLinkProblem.Unreadable);
     }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SendPlans.Bot.DataProtection;
 using SendPlans.Bot.ParentLinks;
 using SendPlans.Bot.Views;
+using SendPlans.Tests.Support;
 
 namespace SendPlans.Tests.Views;
 
@@ -33,7 +34,7 @@ public sealed class ParentViewsTests(ViewsSchool school) : IClassFixture<ViewsSc
     public async Task Get_TamperedWrongPurposeOrWrongSchoolToken_FriendlyPageWithGeneralTextAndNoData()
     {
         var good = await school.LinkAsync();
-        var tampered = good[..20] + (good[20] == 'A' ? 'B' : 'A') + good[21..];
+        var tampered = Tokens.Tampered(good);
         var wrongSchool = school.Tokens.Create(new ParentLink(ParentLinkPurpose.Views, "elm", ViewsSchool.Amelia, "1", school.Open.Id, DateTimeOffset.UtcNow.AddDays(1)));
         var bookingLink = school.Tokens.Create(new ParentLink(ParentLinkPurpose.Booking, ViewsSchool.School, ViewsSchool.Amelia, "1", school.Open.Id, DateTimeOffset.UtcNow.AddDays(1)));
         using var http = school.Bot.CreateClient();
@@ -212,7 +213,7 @@ public sealed class ParentViewsTests(ViewsSchool school) : IClassFixture<ViewsSc
     {
         // A made-up link, or one character changed in a real one for Oliver's mother (who has no views stored).
         var good = await school.LinkAsync(ViewsSchool.Oliver, 1);
-        var link = madeUp ? "forged" : good[..20] + (good[20] == 'A' ? 'B' : 'A') + good[21..];
+        var link = madeUp ? "forged" : Tokens.Tampered(good);
         var before = await school.Store.ForTermAsync(ViewsSchool.School, school.Open.Id, default);
         var activity = school.Bot.Activity("invoke", text: null);
         activity["name"] = "adaptiveCard/action";
