@@ -52,12 +52,12 @@ public sealed class PlansHandlers(
         var (reader, pupil, termId) = await ResolveAsync(context, action, cancellationToken);
         if (pupil is null)
         {
-            return InvokeResponse.Error(403, "NotAllowed", "You can only change plans of pupils in your classes.");
+            return NotYourPupil("change the plans");
         }
         if (!await MayChangeTargetsAsync(reader!, pupil, cancellationToken))
         {
-            return InvokeResponse.Error(403, "NotAllowed", reader!.Staff!.Is(StaffRole.TeachingAssistant)
-                ? TargetsNotForTeachingAssistants : "You can only change plans of pupils in your classes.");
+            return reader!.Staff!.Is(StaffRole.TeachingAssistant)
+                ? InvokeResponse.Error(403, "NotAllowed", TargetsNotForTeachingAssistants) : NotYourPupil("change the plans");
         }
         var typed = TargetRules.Typed(id => Field(action, id));
         var (targets, problem) = TargetRules.Parse(typed);
@@ -77,7 +77,7 @@ public sealed class PlansHandlers(
         var (reader, pupil, termId) = await ResolveAsync(context, action, cancellationToken);
         if (pupil is null)
         {
-            return InvokeResponse.Error(403, "NotAllowed", "You can only capture the voice of pupils in your classes.");
+            return NotYourPupil("capture the voice");
         }
         var plan = await roster.GetPlanAsync(reader!, pupil.SchoolId, termId!, pupil.Upn, cancellationToken);
         var bank = IsEarlyYears(pupil) ? await banks.GetAsync(pupil.SchoolId, cancellationToken) : null;
@@ -90,7 +90,7 @@ public sealed class PlansHandlers(
         var (reader, pupil, termId) = await ResolveAsync(context, action, cancellationToken);
         if (pupil is null)
         {
-            return InvokeResponse.Error(403, "NotAllowed", "You can only capture the voice of pupils in your classes.");
+            return NotYourPupil("capture the voice");
         }
         if (!IsEarlyYears(pupil))
         {
@@ -125,7 +125,7 @@ public sealed class PlansHandlers(
         var (reader, pupil, termId) = await ResolveAsync(context, action, cancellationToken);
         if (pupil is null)
         {
-            return InvokeResponse.Error(403, "NotAllowed", "You can only capture the voice of pupils in your classes.");
+            return NotYourPupil("capture the voice");
         }
         // Any question in the bank is kept, asked or not: the SENCo may have changed the bank while the card was open.
         var bank = IsEarlyYears(pupil) ? await banks.GetAsync(pupil.SchoolId, cancellationToken) : null;
@@ -145,7 +145,7 @@ public sealed class PlansHandlers(
         var (reader, pupil, termId) = await ResolveAsync(context, action, cancellationToken);
         if (pupil is null)
         {
-            return InvokeResponse.Error(403, "NotAllowed", "You can only see plans of pupils in your classes.");
+            return NotYourPupil("see the plans");
         }
         return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, context.Activity.From?.Id, null, null, cancellationToken)).ToJsonNode());
     }
@@ -254,6 +254,10 @@ public sealed class PlansHandlers(
             .Where(f => answers.ContainsKey(f.Item1)).Select(f => (f.Item2, answers[f.Item1])),
     ];
 
+    /// <summary>
+    /// The member of staff, pupil and term a plan verb acts on; all null unless the member may read
+    /// this pupil's plan, since every plan verb reads or writes it (an admin reads the roster only).
+    /// </summary>
     internal async Task<(RosterReader? Reader, Pupil? Pupil, string? TermId)> ResolveAsync(TurnContext context, AdaptiveCardAction action, CancellationToken cancellationToken)
     {
         var member = await staff.FindByEntraIdAsync(context.Activity.From?.AadObjectId, cancellationToken);
@@ -266,6 +270,7 @@ public sealed class PlansHandlers(
         var reader = RosterReader.For(member, "plan card");
         try
         {
+            await access.EnsureCanReadAsync(reader, new RosterScope.OnePupil(member.SchoolId, upn), RosterData.Plan, cancellationToken);
             return (reader, await roster.GetPupilAsync(reader, member.SchoolId, upn, cancellationToken), termId);
         }
         catch (RosterAccessDeniedException)
@@ -273,6 +278,10 @@ public sealed class PlansHandlers(
             return (null, null, null);
         }
     }
+
+    /// <summary>The refusal of a plan verb for a pupil whose plan the member may not read.</summary>
+    private static InvokeResponse NotYourPupil(string what) =>
+        InvokeResponse.Error(403, "NotAllowed", $"You can only {what} of pupils in your classes and year groups (an admin reads the roster, not plans). Nothing was changed.");
 
     private async Task<IReadOnlyList<Pupil>> VisiblePupilsAsync(RosterReader reader, StaffMember member, CancellationToken cancellationToken)
     {

@@ -7,7 +7,8 @@ namespace SendPlans.Bot.Roster;
 
 /// <summary>
 /// Pupils, contacts, year groups and plans of every school, each table partitioned by school
-/// id. Every read names its reader and scope and passes <see cref="IRosterAccess"/> first.
+/// id. Every read, and every plan write, names its reader and scope and passes <see cref="IRosterAccess"/>
+/// first: whoever may not read a plan may not write it either.
 /// Updates are read-change-write with the row's ETag, retried on conflict and never forced;
 /// creates are idempotent.
 /// </summary>
@@ -204,6 +205,7 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access, Plan
     /// <summary>Creates the plan, or returns the one already there: a retried create is harmless.</summary>
     public async Task<Plan> CreatePlanAsync(RosterReader by, Plan plan, CancellationToken cancellationToken)
     {
+        await access.EnsureCanReadAsync(by, new RosterScope.OnePupil(plan.SchoolId, plan.Upn), RosterData.Plan, cancellationToken);
         if (plan.Problem() is { } problem)
         {
             throw new ArgumentException(problem, nameof(plan));
@@ -221,6 +223,7 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access, Plan
 
     public async Task<Plan?> UpdatePlanAsync(RosterReader by, string schoolId, string termId, string upn, Func<Plan, Plan> change, CancellationToken cancellationToken)
     {
+        await access.EnsureCanReadAsync(by, new RosterScope.OnePupil(schoolId, upn), RosterData.Plan, cancellationToken);
         var table = await storage.GetTableAsync(PlansTable, cancellationToken);
         var row = await table.UpdateOptimisticAsync(schoolId, PlanKey(termId, upn), e =>
         {

@@ -219,6 +219,11 @@ public static partial class RosterValidator
             {
                 errors.Add("the member of staff has no role: use one or more of Teacher, YearLead, SENCo, SLT, Admin");
             }
+            if (roles.Contains(StaffRole.Teacher) && roles.Contains(StaffRole.TeachingAssistant))
+            {
+                // Their classes are one list: a teacher in one class and a TA in another could change targets in both.
+                errors.Add($"{name ?? "This member of staff"} is listed as both a teacher and a teaching assistant: give them one of the two");
+            }
             var classes = new List<string>();
             foreach (var text in StaffDirectory.SplitList(row["Classes"]))
             {

@@ -31,6 +31,7 @@ public sealed class FollowUpAlertTests : IAsyncLifetime
     private const string PriyaId = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a02";
     private const string TomId = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a03";
     private const string SltId = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a05";
+    private const string KimId = "3f6d2a1e-8c4b-4e7a-9d21-5b0c7e9f1a07"; // added in a test: a teaching assistant in 3A
     private const string JoinUrl = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_freya";
     private const string Year3Channel = "19:year3-alerts@thread.tacv2";
     private readonly Mock<IMeetingAttendance> _reports = new();
@@ -330,6 +331,26 @@ public sealed class FollowUpAlertTests : IAsyncLifetime
         (await Items()).Single().State.Should().Be(FollowUpState.Open);
     }
 
+    [Theory]
+    [InlineData(AttendanceCards.ClaimVerb)]
+    [InlineData(AttendanceCards.RebookVerb)]
+    [InlineData(AttendanceCards.DeclineVerb)]
+    [InlineData(AttendanceCards.CouldNotReachVerb)]
+    public async Task FollowUp_ByATeachingAssistantOfThePupilsClass_RefusedAndNothingChanges(string verb)
+    {
+        await StaffAsync(KimId, "TeachingAssistant", "Kim Webb", "3A");
+        await ParentMissedAndAlertPostedAsync();
+        var before = (await Items()).Single();
+
+        var response = await InvokeAsAsync(KimId, verb, new JsonObject { ["school"] = School, ["item"] = before.Id, ["reason"] = "Prefers a phone call" }, Year3Channel);
+
+        response["statusCode"]!.GetValue<int>().Should().Be(403);
+        response["value"]!["message"]!.GetValue<string>().Should().Be("This alert is for the pupil's year team, the SENCo and SLT.");
+        var after = (await Items()).Single();
+        after.State.Should().Be(FollowUpState.Open);
+        after.ETag.Should().Be(before.ETag, "nothing was written");
+    }
+
     [Fact]
     public async Task Decline_WithoutReason_AskedForItThenClosedWithIt()
     {
@@ -520,12 +541,18 @@ public sealed class FollowUpAlertTests : IAsyncLifetime
 
     private async Task SetYearLeadAsync(string entraId, string year)
     {
+        await StaffAsync(entraId, "Teacher;YearLead", "Tom Ellis", "RA");
+        await Services.GetRequiredService<RosterStore>().UpdateYearGroupAsync(School, YearGroup.Parse(year), y => y with { YearLeadEntraIds = [.. y.YearLeadEntraIds, entraId] }, default);
+    }
+
+    /// <summary>Puts a member of staff on the school's staff list with these roles and classes.</summary>
+    private async Task StaffAsync(string entraId, string roles, string name, string classes)
+    {
         var storage = Services.GetRequiredService<Infrastructure.Storage.TableStorage>();
         var staff = await storage.GetTableAsync(StaffDirectory.StaffTable);
-        await staff.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(School, entraId) { ["Roles"] = "Teacher;YearLead", ["DisplayName"] = "Tom Ellis", ["Classes"] = "RA" }, Azure.Data.Tables.TableUpdateMode.Merge);
+        await staff.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(School, entraId) { ["Roles"] = roles, ["DisplayName"] = name, ["Classes"] = classes }, Azure.Data.Tables.TableUpdateMode.Merge);
         var index = await storage.GetTableAsync(StaffDirectory.IndexTable);
         await index.UpsertEntityAsync(new Azure.Data.Tables.TableEntity(entraId, "school") { ["SchoolId"] = School });
-        await Services.GetRequiredService<RosterStore>().UpdateYearGroupAsync(School, YearGroup.Parse(year), y => y with { YearLeadEntraIds = [.. y.YearLeadEntraIds, entraId] }, default);
     }
 
     private AttendanceService Sweep() => Services.GetRequiredService<AttendanceService>();

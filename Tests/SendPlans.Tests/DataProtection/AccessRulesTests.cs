@@ -115,6 +115,25 @@ public sealed class AccessRulesTests : IAsyncLifetime
         }
     }
 
+    [Theory]
+    [InlineData(Jo, Amelia)]
+    [InlineData(Tom, Oliver)]
+    public async Task WritePlan_StaffWhoMayNotReadIt_RefusedAndNothingWritten(string staffId, string upn)
+    {
+        var by = RosterReader.For((await _roster.NewDirectory().FindByEntraIdAsync(staffId, default))!, "test");
+        var system = RosterReader.System("test");
+        var store = _roster.Store;
+        var before = await store.GetPlanAsync(system, "oak", Term, upn, default);
+
+        var update = () => store.UpdatePlanAsync(by, "oak", Term, upn, p => p with { Targets = [new PlanTarget("Changed")] }, default);
+        var create = () => store.CreatePlanAsync(by, new Plan("oak", upn, "2026-27-spring", PlanStatus.Draft, [new PlanTarget("New")]), default);
+
+        await update.Should().ThrowAsync<RosterAccessDeniedException>();
+        await create.Should().ThrowAsync<RosterAccessDeniedException>();
+        (await store.GetPlanAsync(system, "oak", Term, upn, default)).Should().BeEquivalentTo(before);
+        (await store.GetPlanAsync(system, "oak", "2026-27-spring", upn, default)).Should().BeNull();
+    }
+
     [Fact]
     public async Task MaySee_TeachingAssistant_NoDashboardOrSummary()
     {

@@ -37,6 +37,7 @@ public sealed class BadCsvTests
         { "staff-bad-entra-id.csv", 2, "'not-a-guid' is not an Entra object ID" },
         { "staff-bad-email.csv", 2, "'sam.okafor@oakfield' is not an email address" },
         { "staff-year-lead-without-years.csv", 2, "a year lead needs the year groups they lead" },
+        { "staff-teacher-and-teaching-assistant.csv", 2, "Tom Ellis is listed as both a teacher and a teaching assistant: give them one of the two" },
     };
 
     [Theory]

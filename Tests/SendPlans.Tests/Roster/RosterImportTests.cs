@@ -155,6 +155,19 @@ public sealed class RosterImportTests : IAsyncLifetime
         kim.Classes.Should().Equal("RA", "1A");
     }
 
+    [Theory]
+    [InlineData("Teacher;TA")]
+    [InlineData("HLTA;Class teacher;YearLead")]
+    public async Task ImportAsync_TeacherAndTeachingAssistantInOneRow_RefusedWithTheLineAndImportsNothing(string roles)
+    {
+        var report = await _roster.Importer.ImportAsync("oak", [.. RosterFiles.Samples().Where(f => f.Name != "staff.csv"), RosterFiles.StaffWithTeachingAssistant(roles)], false, default);
+
+        report.Problems.Select(p => p.ToString()).Should().Equal(
+            "staff.csv line 8: Kim Webb is listed as both a teacher and a teaching assistant: give them one of the two");
+        (await AllRowsAsync()).Should().BeEmpty();
+        (await _roster.NewDirectory().FindByEntraIdAsync(RosterFiles.TeachingAssistantId, default)).Should().BeNull();
+    }
+
     [Fact]
     public async Task ImportAsync_StaffLeaver_LosesAccessAtOnce()
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using SendPlans.Bot.DataProtection;
 using SendPlans.Bot.Plans;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Roster.Import;
@@ -302,6 +303,30 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.error");
         (await school.Bot.Services.GetRequiredService<RosterStore>().GetPlanAsync(ViewsSchool.System, ViewsSchool.School, "2027-28-spring", ViewsSchool.Amelia, default))
             .Should().BeNull();
+    }
+
+    [Theory]
+    [InlineData("voice/open")]
+    [InlineData("voice/pick")]
+    [InlineData("voice/save")]
+    [InlineData("plan/refresh")]
+    public async Task PlanVerb_AdminWhoReadsNoPlans_RefusedWithAClearMessageNothingWrittenOrShown(string verb)
+    {
+        var before = (await PlanAsync(ViewsSchool.Amelia))!;
+
+        var body = await school.InvokeAsync(verb, JoBarker, new JsonObject
+        {
+            ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["question"] = "q-class", ["answer"] = "sad", ["q-play"] = "sad", ["adultNote"] = "Typed by the admin.",
+        });
+
+        body["statusCode"]!.GetValue<int>().Should().Be(403);
+        body["value"]!["message"]!.GetValue<string>().Should().Contain("an admin reads the roster, not plans");
+        body.ToJsonString().Should().NotContain("Amelia", "no card with the pupil or their voice comes back");
+        var after = (await PlanAsync(ViewsSchool.Amelia))!;
+        after.Revision.Should().Be(before.Revision);
+        after.PupilVoice.Should().BeEquivalentTo(before.PupilVoice);
+        (await school.Bot.Services.GetRequiredService<PlanAudit>().ForPupilAsync(ViewsSchool.School, ViewsSchool.Amelia, default))
+            .Should().NotContain(e => e.Actor == $"staff:{JoBarker}", "the admin neither read nor changed the plan");
     }
 
     [Fact]
