@@ -212,12 +212,12 @@ public static partial class RosterValidator
                 }
                 else
                 {
-                    errors.Add($"'{text}' is not a role: use Teacher, YearLead, SENCo, SLT or Admin");
+                    errors.Add($"'{text}' is not a role: use Teacher, TA, YearLead, SENCo, SLT or Admin");
                 }
             }
             if (!StaffDirectory.SplitList(row["Roles"]).Any())
             {
-                errors.Add("the member of staff has no role: use one or more of Teacher, YearLead, SENCo, SLT, Admin");
+                errors.Add("the member of staff has no role: use one or more of Teacher, TA, YearLead, SENCo, SLT, Admin");
             }
             if (roles.Contains(StaffRole.Teacher) && roles.Contains(StaffRole.TeachingAssistant))
             {

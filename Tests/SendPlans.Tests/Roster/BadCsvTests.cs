@@ -33,7 +33,7 @@ public sealed class BadCsvTests
         { "contacts-bad-parental-responsibility.csv", 3, "'Maybe' is not a valid Parental Responsibility value: use Y or N" },
         { "contacts-duplicate-priority.csv", 3, "UPN P823204124001 has two contacts with priority 1 (the other is on line 2)" },
         { "contacts-bad-mobile.csv", 3, "'12345' is not a phone number" },
-        { "staff-unknown-role.csv", 2, "'Headteacher' is not a role: use Teacher, YearLead, SENCo, SLT or Admin" },
+        { "staff-unknown-role.csv", 2, "'Headteacher' is not a role: use Teacher, TA, YearLead, SENCo, SLT or Admin" },
         { "staff-bad-entra-id.csv", 2, "'not-a-guid' is not an Entra object ID" },
         { "staff-bad-email.csv", 2, "'sam.okafor@oakfield' is not an email address" },
         { "staff-year-lead-without-years.csv", 2, "a year lead needs the year groups they lead" },
