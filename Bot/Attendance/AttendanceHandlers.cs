@@ -61,7 +61,7 @@ public sealed class AttendanceHandlers(
         var item = await items.GetAsync(schoolId, id, cancellationToken);
         if (item is null || !await alerts.MaySeeAsync(member, item, cancellationToken))
         {
-            return InvokeResponse.Error(403, "NotAllowed", "This alert is for the pupil's year team, the SENCo and SLT.");
+            return InvokeResponse.Error(403, "NotAllowed", "This alert is for the pupil's class teacher and year team, the SENCo, SLT and the school's admins.");
         }
         var note = action.GetString("reason");
         if (kind == FollowUpAction.Rebook)

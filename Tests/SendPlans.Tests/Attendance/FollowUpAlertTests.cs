@@ -345,7 +345,7 @@ public sealed class FollowUpAlertTests : IAsyncLifetime
         var response = await InvokeAsAsync(KimId, verb, new JsonObject { ["school"] = School, ["item"] = before.Id, ["reason"] = "Prefers a phone call" }, Year3Channel);
 
         response["statusCode"]!.GetValue<int>().Should().Be(403);
-        response["value"]!["message"]!.GetValue<string>().Should().Be("This alert is for the pupil's year team, the SENCo and SLT.");
+        response["value"]!["message"]!.GetValue<string>().Should().Be("This alert is for the pupil's class teacher and year team, the SENCo, SLT and the school's admins.");
         var after = (await Items()).Single();
         after.State.Should().Be(FollowUpState.Open);
         after.ETag.Should().Be(before.ETag, "nothing was written");
