@@ -107,14 +107,14 @@ public sealed class PlansHandlers(
         {
             return InvokeResponse.Error(400, "UnknownAnswer", $"That is not one of the answers to \"{question.Text}\". Nothing has been saved.");
         }
-        IReadOnlyDictionary<string, string> voice = new Dictionary<string, string>(); // the voice as stored, set by the change
-        await ChangePlanAsync(reader!, pupil, termId!, p =>
+        var stored = await ChangePlanAsync(reader!, pupil, termId!, p =>
         {
             var picked = p.PupilVoice?.ToDictionary() ?? new();
             picked[question.Id] = answer!;
-            return p with { PupilVoice = voice = picked };
+            return p with { PupilVoice = picked };
         }, cancellationToken);
         Log.VoicePicked(logger);
+        var voice = stored.PupilVoice ?? new Dictionary<string, string>();
         // The card comes back in place of the one tapped: keep a note the adult has typed but not saved yet.
         var shown = action.GetString(PupilVoiceFields.AdultNote) is { } note ? new Dictionary<string, string>(voice) { [PupilVoiceFields.AdultNote] = note } : voice;
         return InvokeResponse.Card(VoiceCard(pupil, termId!, shown, bank).ToJsonNode());
@@ -167,11 +167,23 @@ public sealed class PlansHandlers(
         return bank is not null ? PupilVoiceCards.EarlyYears(input, bank.Asked) : PupilVoiceCards.Older(input);
     }
 
-    internal async Task ChangePlanAsync(RosterReader reader, Pupil pupil, string termId, Func<Plan, Plan> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the change to the pupil's plan for the term, creating a draft when there is none, and
+    /// returns the plan as stored. When two first changes meet (two quick taps), the one whose create
+    /// finds the other's plan goes round again and applies its change to that plan: neither is lost.
+    /// </summary>
+    internal async Task<Plan> ChangePlanAsync(RosterReader reader, Pupil pupil, string termId, Func<Plan, Plan> change, CancellationToken cancellationToken)
     {
-        if (await roster.UpdatePlanAsync(reader, pupil.SchoolId, termId, pupil.Upn, change, cancellationToken) is null)
+        while (true)
         {
-            await roster.CreatePlanAsync(reader, change(new Plan(pupil.SchoolId, pupil.Upn, termId, PlanStatus.Draft, [])), cancellationToken);
+            if (await roster.UpdatePlanAsync(reader, pupil.SchoolId, termId, pupil.Upn, change, cancellationToken) is { } updated)
+            {
+                return updated;
+            }
+            if (await roster.AddPlanAsync(reader, change(new Plan(pupil.SchoolId, pupil.Upn, termId, PlanStatus.Draft, [])), cancellationToken) is { } created)
+            {
+                return created;
+            }
         }
     }
 

@@ -103,6 +103,28 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
     }
 
     [Fact]
+    public async Task PickVoice_QuickTapsOnDifferentQuestionsWithNoPlanYet_EveryAnswerStoredAndEachCardShowsWhatWasStored()
+    {
+        var picks = new Dictionary<string, string> { ["q-class"] = "happy", ["q-play"] = "sad", ["q-help"] = "yes", ["q-friends"] = "sometimes" };
+
+        // A few terms without a plan, so the taps meet at the plan's creation more than once.
+        foreach (var term in new[] { "2028-29-autumn", "2028-29-summer", "2029-30-autumn", "2029-30-spring", "2029-30-summer" })
+        {
+            var cards = await Task.WhenAll(picks.Select(p => Task.Run(() =>
+                school.InvokeAsync("voice/pick", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = term, ["question"] = p.Key, ["answer"] = p.Value }))));
+
+            var stored = (await school.Bot.Services.GetRequiredService<RosterStore>().GetPlanAsync(ViewsSchool.System, ViewsSchool.School, term, ViewsSchool.Amelia, default))!.PupilVoice;
+            stored.Should().BeEquivalentTo(picks, "no tap is lost to another tap creating the plan at the same moment");
+            foreach (var (pick, card) in picks.Zip(cards))
+            {
+                var marked = Marked(card["value"]!);
+                marked.Should().Contain(pick.Key, pick.Value);
+                marked.Should().OnlyContain(m => stored![m.Key] == m.Value, "a card marks only answers that were stored");
+            }
+        }
+    }
+
+    [Fact]
     public async Task SaveVoice_EarlyYearsPupil_StoredWithThePlanAndShownOnTheCard()
     {
         var open = await school.InvokeAsync("voice/open", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id });
@@ -225,6 +247,12 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         .. card["body"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() == "ColumnSet")
             .SelectMany(e => e!["columns"]!.AsArray()).Where(c => c!["selectAction"]!["data"]!["question"]!.GetValue<string>() == questionId).Select(c => c!),
     ];
+
+    /// <summary>The answers marked chosen (green and ticked) on the early years voice card, by question.</summary>
+    private static Dictionary<string, string> Marked(JsonNode card) =>
+        card["body"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() == "ColumnSet")
+            .SelectMany(e => e!["columns"]!.AsArray()).Where(c => c!["items"]![0]!["style"]!.GetValue<string>() == "Good")
+            .Select(c => c!["selectAction"]!["data"]!).ToDictionary(d => d["question"]!.GetValue<string>(), d => d["answer"]!.GetValue<string>());
 
     [Fact]
     public async Task PlanCard_ParentViewsGiven_ShownBesideTargets()
