@@ -64,7 +64,8 @@ public sealed class PlansHandlers(
         if (targets is null)
         {
             Log.TargetsRefused(logger);
-            var card = await PlanCardInputAsync(reader!, pupil, termId!, context.Activity.From?.Id, null, null, cancellationToken);
+            // No refresh: Teams would put the stored targets back over what was typed when the teacher next opens the chat.
+            var card = await PlanCardInputAsync(reader!, pupil, termId!, null, null, null, cancellationToken);
             return InvokeResponse.Card(PlanCards.Plan(card with { Targets = typed, Problem = problem }).ToJsonNode());
         }
         await ChangePlanAsync(reader!, pupil, termId!, p => p with { Targets = targets }, cancellationToken);

@@ -75,6 +75,7 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
         Problem(body).Should().Contain("2 to 4").And.Contain("Nothing was saved.");
         TypedValues(body).Should().Contain("Only one");
+        body["value"]!["refresh"].Should().BeNull("a refresh would put the stored targets back over what was typed");
         (await school.Bot.Services.GetRequiredService<RosterStore>().GetPlanAsync(ViewsSchool.System, ViewsSchool.School, "2026-27-summer", ViewsSchool.Amelia, default))
             .Should().BeNull();
     }
@@ -98,6 +99,7 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
             + "Target 4 needs the target in plain words, how school will help and how we'll know it's achieved. "
             + "Each target needs all four parts; clear a target you don't want. Nothing was saved.");
         TypedValues(body).Should().ContainInOrder("Amelia will ask for help with a card.", "Amelia will sit for a story.", "Amelia will line up with a friend.", "A line-up buddy.", "Social");
+        body["value"]!["refresh"].Should().BeNull("a refresh would put the stored targets back over what was typed");
         (await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Open.Id, ViewsSchool.Amelia, default))
             .Should().BeEquivalentTo(before, "nothing is written: same targets, revision and ETag");
     }
