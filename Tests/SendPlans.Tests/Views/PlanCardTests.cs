@@ -105,6 +105,29 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
     }
 
     [Fact]
+    public async Task SavePlan_PartLongerThanTheCardAllows_CardSaysWhichKeepsTheTextAndSavesNothing()
+    {
+        const string term = "2028-29-spring";
+        var longHelp = new string('h', PlanFields.PartLength + 1);
+        var data = Targets(term, "Amelia will ask for help with a card.", "Amelia will sit for a story.");
+        data["help1"] = longHelp;
+        data["target0"] = new string('t', PlanFields.PartLength + 1);
+
+        var body = await school.InvokeAsync("plan/save", TomEllis, (JsonObject)data.DeepClone());
+
+        body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
+        Problem(body).Should().Be("In target 1, the target in plain words is longer than 500 characters. In target 2, how school will help is longer than 500 characters. "
+            + "Shorten them and save again. Nothing was saved.");
+        TypedValues(body).Should().Contain(longHelp, "what was typed comes back whole");
+        body["value"]!["refresh"].Should().BeNull();
+        (await school.Bot.Services.GetRequiredService<RosterStore>().GetPlanAsync(ViewsSchool.System, ViewsSchool.School, term, ViewsSchool.Amelia, default)).Should().BeNull();
+
+        data["help1"] = longHelp[..PlanFields.PartLength];
+        data["target0"] = "Amelia will ask for help with a card.";
+        (await school.InvokeAsync("plan/save", TomEllis, data))["value"]!.ToJsonString().Should().Contain("Targets saved.", "500 characters is allowed");
+    }
+
+    [Fact]
     public async Task PickVoice_QuickTapsOnDifferentQuestionsWithNoPlanYet_EveryAnswerStoredAndEachCardShowsWhatWasStored()
     {
         var picks = new Dictionary<string, string> { ["q-class"] = "happy", ["q-play"] = "sad", ["q-help"] = "yes", ["q-friends"] = "sometimes" };
