@@ -104,9 +104,9 @@ public sealed class PlansHandlers(
         {
             return InvokeResponse.Error(400, "UnknownQuestion", "That question is not in the school's question bank. Nothing has been saved.");
         }
-        if (!question.Offers(answer))
+        if (AnswerRefusal(question, answer) is { } refused)
         {
-            return InvokeResponse.Error(400, "UnknownAnswer", $"That is not one of the answers to \"{question.Text}\". Nothing has been saved.");
+            return refused;
         }
         var stored = await ChangePlanAsync(reader!, pupil, termId!, p =>
         {
@@ -134,6 +134,10 @@ public sealed class PlansHandlers(
             ? [.. bank.Questions.Select(q => q.Id), PupilVoiceFields.AdultNote]
             : PupilVoiceFields.Older.Select(f => f.Id);
         var voice = ids.Select(id => (id, Value: Field(action, id))).Where(x => x.Value is not null).ToDictionary(x => x.id, x => x.Value!);
+        if (VoiceRefusal(voice, bank) is { } refused)
+        {
+            return refused;
+        }
         // Early years answers were stored as they were tapped: Save brings the note (and, from a card posted before taps, answers).
         await ChangePlanAsync(reader!, pupil, termId!, p => p with { PupilVoice = bank is null ? voice : WithNote(p.PupilVoice, voice) }, cancellationToken);
         Log.VoiceSaved(logger, voice.Count);
@@ -149,6 +153,28 @@ public sealed class PlansHandlers(
             return InvokeResponse.Error(403, "NotAllowed", "You can only see plans of pupils in your classes.");
         }
         return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, context.Activity.From?.Id, null, null, cancellationToken)).ToJsonNode());
+    }
+
+    /// <summary>Why a picture question's answer is refused, for a tap and for Save alike; null when the question offers it.</summary>
+    private static InvokeResponse? AnswerRefusal(PictureQuestion question, string? answer) => question.Offers(answer) ? null
+        : InvokeResponse.Error(400, "UnknownAnswer", $"That is not one of the answers to \"{question.Text}\". Nothing has been saved.");
+
+    /// <summary>Why the voice card's answers are refused, before anything is written: an answer a picture question does not offer, or text longer than the card allows.</summary>
+    private static InvokeResponse? VoiceRefusal(IReadOnlyDictionary<string, string> voice, QuestionBank? bank)
+    {
+        foreach (var (id, value) in voice)
+        {
+            if (bank?.Find(id) is { } question && AnswerRefusal(question.ToPictureQuestion(), value) is { } refused)
+            {
+                return refused;
+            }
+            if (value.Length > PupilVoiceFields.AnswerLength)
+            {
+                var named = id == PupilVoiceFields.AdultNote ? "The adult's note" : $"The answer to \"{PupilVoiceFields.Older.First(f => f.Id == id).Label}\"";
+                return InvokeResponse.Error(400, "TooLong", $"{named} is longer than {PupilVoiceFields.AnswerLength} characters. Shorten it and save again. Nothing has been saved.");
+            }
+        }
+        return null;
     }
 
     /// <summary>The stored voice with the saved note in place of the stored one (none when cleared) and any answers the card sent.</summary>

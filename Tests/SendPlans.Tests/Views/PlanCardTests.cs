@@ -150,6 +150,40 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
     }
 
     [Fact]
+    public async Task SaveVoice_EarlyYearsAnswerNotOffered_ClearErrorAndNothingWritten()
+    {
+        var before = (await PlanAsync(ViewsSchool.Amelia))!;
+
+        var body = await school.InvokeAsync("voice/save", TomEllis, new JsonObject
+        {
+            ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["q-class"] = "happy", ["q-play"] = "ecstatic", ["adultNote"] = "A note that must not be saved alone.",
+        });
+
+        body["statusCode"]!.GetValue<int>().Should().Be(400);
+        body["value"]!["message"]!.GetValue<string>().Should().Be("That is not one of the answers to \"How do you feel at playtime?\". Nothing has been saved.");
+        var after = (await PlanAsync(ViewsSchool.Amelia))!;
+        after.Revision.Should().Be(before.Revision);
+        after.PupilVoice.Should().BeEquivalentTo(before.PupilVoice);
+    }
+
+    [Theory]
+    [InlineData(TomEllis, ViewsSchool.Amelia, "adultNote", "The adult's note")]
+    [InlineData(PriyaShah, Freya, "findHard", "The answer to \"What I find hard\"")]
+    public async Task SaveVoice_TextLongerThanTheCardAllows_ClearErrorAndNothingWritten(string staff, string upn, string field, string named)
+    {
+        var before = await PlanAsync(upn);
+
+        var body = await school.InvokeAsync("voice/save", staff, new JsonObject
+        {
+            ["upn"] = upn, ["term"] = school.Open.Id, ["goodAt"] = "Drawing maps.", [field] = new string('x', PupilVoiceFields.AnswerLength + 1),
+        });
+
+        body["statusCode"]!.GetValue<int>().Should().Be(400);
+        body["value"]!["message"]!.GetValue<string>().Should().Be($"{named} is longer than 1000 characters. Shorten it and save again. Nothing has been saved.");
+        (await PlanAsync(upn)).Should().BeEquivalentTo(before, "nothing is written");
+    }
+
+    [Fact]
     public async Task SaveVoice_EarlyYearsPupil_StoredWithThePlanAndShownOnTheCard()
     {
         var open = await school.InvokeAsync("voice/open", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id });
