@@ -27,7 +27,7 @@ public static class TargetRules
             field(PlanFields.Area(i)) ?? "", field(PlanFields.Target(i)) ?? "", field(PlanFields.Help(i)) ?? "", field(PlanFields.Know(i)) ?? "")),
     ];
 
-    /// <summary>The targets to store, or a plain refusal naming each incomplete target and what it lacks.</summary>
+    /// <summary>The targets to store, or a plain refusal naming each incomplete target and what it lacks, or each part too long.</summary>
     public static (IReadOnlyList<PlanTarget>? Targets, string? Problem) Parse(IReadOnlyList<PlanTargetInput> typed)
     {
         var incomplete = typed
