@@ -5,7 +5,7 @@ internal static partial class Log
     [LoggerMessage(6101, LogLevel.Information, "Plan targets saved: {Count}")]
     public static partial void TargetsSaved(ILogger logger, int count);
 
-    [LoggerMessage(6111, LogLevel.Information, "Plan targets refused: a target is incomplete or there are too few")]
+    [LoggerMessage(6111, LogLevel.Information, "Plan targets refused: a target is incomplete or too long, or there are too few")]
     public static partial void TargetsRefused(ILogger logger);
 
     [LoggerMessage(6102, LogLevel.Information, "Pupil voice saved: {Answers} answers")]

@@ -64,7 +64,8 @@ public sealed class PlansHandlers(
         if (targets is null)
         {
             Log.TargetsRefused(logger);
-            var card = await PlanCardInputAsync(reader!, pupil, termId!, context.Activity.From?.Id, null, null, cancellationToken);
+            // No refresh: Teams would put the stored targets back over what was typed when the teacher next opens the chat.
+            var card = await PlanCardInputAsync(reader!, pupil, termId!, null, null, null, cancellationToken);
             return InvokeResponse.Card(PlanCards.Plan(card with { Targets = typed, Problem = problem }).ToJsonNode());
         }
         await ChangePlanAsync(reader!, pupil, termId!, p => p with { Targets = targets }, cancellationToken);
@@ -103,18 +104,18 @@ public sealed class PlansHandlers(
         {
             return InvokeResponse.Error(400, "UnknownQuestion", "That question is not in the school's question bank. Nothing has been saved.");
         }
-        if (!question.Offers(answer))
+        if (AnswerRefusal(question, answer) is { } refused)
         {
-            return InvokeResponse.Error(400, "UnknownAnswer", $"That is not one of the answers to \"{question.Text}\". Nothing has been saved.");
+            return refused;
         }
-        IReadOnlyDictionary<string, string> voice = new Dictionary<string, string>(); // the voice as stored, set by the change
-        await ChangePlanAsync(reader!, pupil, termId!, p =>
+        var stored = await ChangePlanAsync(reader!, pupil, termId!, p =>
         {
             var picked = p.PupilVoice?.ToDictionary() ?? new();
             picked[question.Id] = answer!;
-            return p with { PupilVoice = voice = picked };
+            return p with { PupilVoice = picked };
         }, cancellationToken);
         Log.VoicePicked(logger);
+        var voice = stored.PupilVoice ?? new Dictionary<string, string>();
         // The card comes back in place of the one tapped: keep a note the adult has typed but not saved yet.
         var shown = action.GetString(PupilVoiceFields.AdultNote) is { } note ? new Dictionary<string, string>(voice) { [PupilVoiceFields.AdultNote] = note } : voice;
         return InvokeResponse.Card(VoiceCard(pupil, termId!, shown, bank).ToJsonNode());
@@ -133,6 +134,10 @@ public sealed class PlansHandlers(
             ? [.. bank.Questions.Select(q => q.Id), PupilVoiceFields.AdultNote]
             : PupilVoiceFields.Older.Select(f => f.Id);
         var voice = ids.Select(id => (id, Value: Field(action, id))).Where(x => x.Value is not null).ToDictionary(x => x.id, x => x.Value!);
+        if (VoiceRefusal(voice, bank) is { } refused)
+        {
+            return refused;
+        }
         // Early years answers were stored as they were tapped: Save brings the note (and, from a card posted before taps, answers).
         await ChangePlanAsync(reader!, pupil, termId!, p => p with { PupilVoice = bank is null ? voice : WithNote(p.PupilVoice, voice) }, cancellationToken);
         Log.VoiceSaved(logger, voice.Count);
@@ -148,6 +153,28 @@ public sealed class PlansHandlers(
             return NotYourPupil("see the plans");
         }
         return InvokeResponse.Card((await PlanCardAsync(reader!, pupil, termId!, context.Activity.From?.Id, null, null, cancellationToken)).ToJsonNode());
+    }
+
+    /// <summary>Why a picture question's answer is refused, for a tap and for Save alike; null when the question offers it.</summary>
+    private static InvokeResponse? AnswerRefusal(PictureQuestion question, string? answer) => question.Offers(answer) ? null
+        : InvokeResponse.Error(400, "UnknownAnswer", $"That is not one of the answers to \"{question.Text}\". Nothing has been saved.");
+
+    /// <summary>Why the voice card's answers are refused, before anything is written: an answer a picture question does not offer, or text longer than the card allows.</summary>
+    private static InvokeResponse? VoiceRefusal(IReadOnlyDictionary<string, string> voice, QuestionBank? bank)
+    {
+        foreach (var (id, value) in voice)
+        {
+            if (bank?.Find(id) is { } question && AnswerRefusal(question.ToPictureQuestion(), value) is { } refused)
+            {
+                return refused;
+            }
+            if (value.Length > PupilVoiceFields.AnswerLength)
+            {
+                var named = id == PupilVoiceFields.AdultNote ? "The adult's note" : $"The answer to \"{PupilVoiceFields.Older.First(f => f.Id == id).Label}\"";
+                return InvokeResponse.Error(400, "TooLong", $"{named} is longer than {PupilVoiceFields.AnswerLength} characters. Shorten it and save again. Nothing has been saved.");
+            }
+        }
+        return null;
     }
 
     /// <summary>The stored voice with the saved note in place of the stored one (none when cleared) and any answers the card sent.</summary>
@@ -167,11 +194,23 @@ public sealed class PlansHandlers(
         return bank is not null ? PupilVoiceCards.EarlyYears(input, bank.Asked) : PupilVoiceCards.Older(input);
     }
 
-    internal async Task ChangePlanAsync(RosterReader reader, Pupil pupil, string termId, Func<Plan, Plan> change, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the change to the pupil's plan for the term, creating a draft when there is none, and
+    /// returns the plan as stored. When two first changes meet (two quick taps), the one whose create
+    /// finds the other's plan goes round again and applies its change to that plan: neither is lost.
+    /// </summary>
+    internal async Task<Plan> ChangePlanAsync(RosterReader reader, Pupil pupil, string termId, Func<Plan, Plan> change, CancellationToken cancellationToken)
     {
-        if (await roster.UpdatePlanAsync(reader, pupil.SchoolId, termId, pupil.Upn, change, cancellationToken) is null)
+        while (true)
         {
-            await roster.CreatePlanAsync(reader, change(new Plan(pupil.SchoolId, pupil.Upn, termId, PlanStatus.Draft, [])), cancellationToken);
+            if (await roster.UpdatePlanAsync(reader, pupil.SchoolId, termId, pupil.Upn, change, cancellationToken) is { } updated)
+            {
+                return updated;
+            }
+            if (await roster.AddPlanAsync(reader, change(new Plan(pupil.SchoolId, pupil.Upn, termId, PlanStatus.Draft, [])), cancellationToken) is { } created)
+            {
+                return created;
+            }
         }
     }
 

@@ -205,6 +205,18 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access, Plan
     /// <summary>Creates the plan, or returns the one already there: a retried create is harmless.</summary>
     public async Task<Plan> CreatePlanAsync(RosterReader by, Plan plan, CancellationToken cancellationToken)
     {
+        if (await AddPlanAsync(by, plan, cancellationToken) is { } created)
+        {
+            return created;
+        }
+        var table = await storage.GetTableAsync(PlansTable, cancellationToken);
+        var existing = await table.GetEntityAsync<TableEntity>(plan.SchoolId, PlanKey(plan.TermId, plan.Upn), cancellationToken: cancellationToken);
+        return ToPlan(existing.Value);
+    }
+
+    /// <summary>Creates the plan; null when there is one already, which is left as it is.</summary>
+    public async Task<Plan?> AddPlanAsync(RosterReader by, Plan plan, CancellationToken cancellationToken)
+    {
         await access.EnsureCanReadAsync(by, new RosterScope.OnePupil(plan.SchoolId, plan.Upn), RosterData.Plan, cancellationToken);
         if (plan.Problem() is { } problem)
         {
@@ -212,13 +224,12 @@ public sealed class RosterStore(TableStorage storage, IRosterAccess access, Plan
         }
         var table = await storage.GetTableAsync(PlansTable, cancellationToken);
         var entity = ToEntity(plan with { Revision = 1 });
-        if (await table.AddIfAbsentAsync(entity, cancellationToken))
+        if (!await table.AddIfAbsentAsync(entity, cancellationToken))
         {
-            await audit.RecordAsync(by, PlanAuditAction.Create, plan.SchoolId, plan.TermId, [plan.Upn], cancellationToken);
-            return ToPlan(entity) with { ETag = null };
+            return null;
         }
-        var existing = await table.GetEntityAsync<TableEntity>(plan.SchoolId, PlanKey(plan.TermId, plan.Upn), cancellationToken: cancellationToken);
-        return ToPlan(existing.Value);
+        await audit.RecordAsync(by, PlanAuditAction.Create, plan.SchoolId, plan.TermId, [plan.Upn], cancellationToken);
+        return ToPlan(entity) with { ETag = null };
     }
 
     public async Task<Plan?> UpdatePlanAsync(RosterReader by, string schoolId, string termId, string upn, Func<Plan, Plan> change, CancellationToken cancellationToken)

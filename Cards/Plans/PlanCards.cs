@@ -60,6 +60,9 @@ public static class PlanFields
     public const string FillInVerb = "views/edit";
     public const int Slots = 4;
 
+    /// <summary>The most characters each part of a target may have, on the card and on the server.</summary>
+    public const int PartLength = 500;
+
     public static string Area(int i) => $"area{i}";
     public static string Target(int i) => $"target{i}";
     public static string Help(int i) => $"help{i}";
@@ -178,5 +181,5 @@ public static class PlanCards
         new([.. answers.Select(a => new Fact(a.Question, a.Answer))]);
 
     private static TextInput Text(string id, string label, string? value) =>
-        new() { Id = id, Label = label, Value = value, MaxLength = 500 };
+        new() { Id = id, Label = label, Value = value, MaxLength = PlanFields.PartLength };
 }

@@ -27,6 +27,9 @@ public static class PupilVoiceFields
     public const string HelpsMe = "helpsMe";
     public const string MyTarget = "myTarget";
 
+    /// <summary>The most characters a written answer or the adult's note may have, on the card and on the server.</summary>
+    public const int AnswerLength = 1000;
+
     public static IReadOnlyList<(string Id, string Label)> Older { get; } =
     [
         (GoodAt, "What I'm good at"),
@@ -57,7 +60,7 @@ public static class PupilVoiceCards
             var chosen = input.Answers.GetValueOrDefault(q.Id);
             body.Add(new ColumnSet([.. q.Choices.Select(c => Choice(q.Id, c, PictureQuestion.Answer(c.Word) == chosen, input.ActionData))]));
         }
-        body.Add(new TextInput { Id = PupilVoiceFields.AdultNote, Label = "Adult's note (optional)", IsMultiline = true, MaxLength = 1000, Value = input.Answers.GetValueOrDefault(PupilVoiceFields.AdultNote) });
+        body.Add(new TextInput { Id = PupilVoiceFields.AdultNote, Label = "Adult's note (optional)", IsMultiline = true, MaxLength = PupilVoiceFields.AnswerLength, Value = input.Answers.GetValueOrDefault(PupilVoiceFields.AdultNote) });
         return Card(body, input);
     }
 
@@ -92,7 +95,7 @@ public static class PupilVoiceCards
     public static AdaptiveCard Older(PupilVoiceCardInput input)
     {
         var body = new List<CardElement> { TextBlock.Heading($"{input.PupilFirstName}'s voice"), TextBlock.Subtle("Write down what the pupil says, in their words.") };
-        body.AddRange(PupilVoiceFields.Older.Select(f => new TextInput { Id = f.Id, Label = f.Label, IsMultiline = true, MaxLength = 1000, Value = input.Answers.GetValueOrDefault(f.Id) }));
+        body.AddRange(PupilVoiceFields.Older.Select(f => new TextInput { Id = f.Id, Label = f.Label, IsMultiline = true, MaxLength = PupilVoiceFields.AnswerLength, Value = input.Answers.GetValueOrDefault(f.Id) }));
         return Card(body, input);
     }
 

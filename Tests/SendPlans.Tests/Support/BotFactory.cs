@@ -87,15 +87,24 @@ public sealed class BotFactory : WebApplicationFactory<Program>
         });
     }
 
-    /// <summary>An activity from Teams in a personal chat, addressed to the fake Connector.</summary>
-    public JsonObject Activity(string type = "message", string? text = "help", string? id = null) => new()
+    /// <summary>The Teams user id (29:…) the tests give the member of staff with this Entra object id: one each.</summary>
+    public static string TeamsUserId(string entraId) => "29:" + entraId;
+
+    /// <summary>
+    /// An activity from Teams in a personal chat, addressed to the fake Connector; from
+    /// <paramref name="asStaff"/> (an Entra object id, with their own Teams user id) when given.
+    /// </summary>
+    public JsonObject Activity(string type = "message", string? text = "help", string? id = null, string? asStaff = null) => new()
     {
         ["type"] = type,
         ["id"] = id ?? Guid.NewGuid().ToString("N"),
         ["timestamp"] = DateTimeOffset.UtcNow.ToString("O"),
         ["serviceUrl"] = Connector.ServiceUrl,
         ["channelId"] = "msteams",
-        ["from"] = new JsonObject { ["id"] = "29:user-1", ["name"] = "Test Teacher", ["aadObjectId"] = "00000000-0000-0000-0000-0000000000aa" },
+        ["from"] = new JsonObject
+        {
+            ["id"] = asStaff is null ? "29:user-1" : TeamsUserId(asStaff), ["name"] = "Test Teacher", ["aadObjectId"] = asStaff ?? "00000000-0000-0000-0000-0000000000aa",
+        },
         ["recipient"] = new JsonObject { ["id"] = "28:" + AppId, ["name"] = "SendPlans" },
         ["conversation"] = new JsonObject { ["id"] = "a:personal-chat-1", ["conversationType"] = "personal", ["tenantId"] = "tenant-1" },
         ["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = "tenant-1" } },

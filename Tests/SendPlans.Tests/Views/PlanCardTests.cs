@@ -76,6 +76,7 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
         body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
         Problem(body).Should().Contain("2 to 4").And.Contain("Nothing was saved.");
         TypedValues(body).Should().Contain("Only one");
+        body["value"]!["refresh"].Should().BeNull("a refresh would put the stored targets back over what was typed");
         (await school.Bot.Services.GetRequiredService<RosterStore>().GetPlanAsync(ViewsSchool.System, ViewsSchool.School, "2026-27-summer", ViewsSchool.Amelia, default))
             .Should().BeNull();
     }
@@ -99,8 +100,88 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
             + "Target 4 needs the target in plain words, how school will help and how we'll know it's achieved. "
             + "Each target needs all four parts; clear a target you don't want. Nothing was saved.");
         TypedValues(body).Should().ContainInOrder("Amelia will ask for help with a card.", "Amelia will sit for a story.", "Amelia will line up with a friend.", "A line-up buddy.", "Social");
+        body["value"]!["refresh"].Should().BeNull("a refresh would put the stored targets back over what was typed");
         (await store.GetPlanAsync(ViewsSchool.System, ViewsSchool.School, school.Open.Id, ViewsSchool.Amelia, default))
             .Should().BeEquivalentTo(before, "nothing is written: same targets, revision and ETag");
+    }
+
+    [Fact]
+    public async Task SavePlan_PartLongerThanTheCardAllows_CardSaysWhichKeepsTheTextAndSavesNothing()
+    {
+        const string term = "2028-29-spring";
+        var longHelp = new string('h', PlanFields.PartLength + 1);
+        var data = Targets(term, "Amelia will ask for help with a card.", "Amelia will sit for a story.");
+        data["help1"] = longHelp;
+        data["target0"] = new string('t', PlanFields.PartLength + 1);
+
+        var body = await school.InvokeAsync("plan/save", TomEllis, (JsonObject)data.DeepClone());
+
+        body["type"]!.GetValue<string>().Should().Be("application/vnd.microsoft.card.adaptive");
+        Problem(body).Should().Be("In target 1, the target in plain words is longer than 500 characters. In target 2, how school will help is longer than 500 characters. "
+            + "Shorten them and save again. Nothing was saved.");
+        TypedValues(body).Should().Contain(longHelp, "what was typed comes back whole");
+        body["value"]!["refresh"].Should().BeNull();
+        (await school.Bot.Services.GetRequiredService<RosterStore>().GetPlanAsync(ViewsSchool.System, ViewsSchool.School, term, ViewsSchool.Amelia, default)).Should().BeNull();
+
+        data["help1"] = longHelp[..PlanFields.PartLength];
+        data["target0"] = "Amelia will ask for help with a card.";
+        (await school.InvokeAsync("plan/save", TomEllis, data))["value"]!.ToJsonString().Should().Contain("Targets saved.", "500 characters is allowed");
+    }
+
+    [Fact]
+    public async Task PickVoice_QuickTapsOnDifferentQuestionsWithNoPlanYet_EveryAnswerStoredAndEachCardShowsWhatWasStored()
+    {
+        var picks = new Dictionary<string, string> { ["q-class"] = "happy", ["q-play"] = "sad", ["q-help"] = "yes", ["q-friends"] = "sometimes" };
+
+        // A few terms without a plan, so the taps meet at the plan's creation more than once.
+        foreach (var term in new[] { "2028-29-autumn", "2028-29-summer", "2029-30-autumn", "2029-30-spring", "2029-30-summer" })
+        {
+            var cards = await Task.WhenAll(picks.Select(p => Task.Run(() =>
+                school.InvokeAsync("voice/pick", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = term, ["question"] = p.Key, ["answer"] = p.Value }))));
+
+            var stored = (await school.Bot.Services.GetRequiredService<RosterStore>().GetPlanAsync(ViewsSchool.System, ViewsSchool.School, term, ViewsSchool.Amelia, default))!.PupilVoice;
+            stored.Should().BeEquivalentTo(picks, "no tap is lost to another tap creating the plan at the same moment");
+            foreach (var (pick, card) in picks.Zip(cards))
+            {
+                var marked = Marked(card["value"]!);
+                marked.Should().Contain(pick.Key, pick.Value);
+                marked.Should().OnlyContain(m => stored![m.Key] == m.Value, "a card marks only answers that were stored");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task SaveVoice_EarlyYearsAnswerNotOffered_ClearErrorAndNothingWritten()
+    {
+        var before = (await PlanAsync(ViewsSchool.Amelia))!;
+
+        var body = await school.InvokeAsync("voice/save", TomEllis, new JsonObject
+        {
+            ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["q-class"] = "happy", ["q-play"] = "ecstatic", ["adultNote"] = "A note that must not be saved alone.",
+        });
+
+        body["statusCode"]!.GetValue<int>().Should().Be(400);
+        body["value"]!["message"]!.GetValue<string>().Should().Be("That is not one of the answers to \"How do you feel at playtime?\". Nothing has been saved.");
+        var after = (await PlanAsync(ViewsSchool.Amelia))!;
+        after.Revision.Should().Be(before.Revision);
+        after.PupilVoice.Should().BeEquivalentTo(before.PupilVoice);
+    }
+
+    [Theory]
+    [InlineData(TomEllis, ViewsSchool.Amelia, "adultNote", "The adult's note")]
+    [InlineData(PriyaShah, Freya, "findHard", "The answer to \"What I find hard\"")]
+    public async Task SaveVoice_TextLongerThanTheCardAllows_ClearErrorAndNothingWritten(string staff, string upn, string field, string named)
+    {
+        var before = await PlanAsync(upn);
+
+        var body = await school.InvokeAsync("voice/save", staff, new JsonObject
+        {
+            ["upn"] = upn, ["term"] = school.Open.Id, ["goodAt"] = "Drawing maps.", [field] = new string('x', PupilVoiceFields.AnswerLength + 1),
+        });
+
+        body["statusCode"]!.GetValue<int>().Should().Be(400);
+        body["value"]!["message"]!.GetValue<string>().Should().Be($"{named} is longer than 1000 characters. Shorten it and save again. Nothing has been saved.");
+        (await PlanAsync(upn)).Should().BeEquivalentTo(before, "nothing is written");
     }
 
     [Fact]
@@ -227,6 +308,12 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
             .SelectMany(e => e!["columns"]!.AsArray()).Where(c => c!["selectAction"]!["data"]!["question"]!.GetValue<string>() == questionId).Select(c => c!),
     ];
 
+    /// <summary>The answers marked chosen (green and ticked) on the early years voice card, by question.</summary>
+    private static Dictionary<string, string> Marked(JsonNode card) =>
+        card["body"]!.AsArray().Where(e => e!["type"]!.GetValue<string>() == "ColumnSet")
+            .SelectMany(e => e!["columns"]!.AsArray()).Where(c => c!["items"]![0]!["style"]!.GetValue<string>() == "Good")
+            .Select(c => c!["selectAction"]!["data"]!).ToDictionary(d => d["question"]!.GetValue<string>(), d => d["answer"]!.GetValue<string>());
+
     [Fact]
     public async Task PlanCard_ParentViewsGiven_ShownBesideTargets()
     {
@@ -338,18 +425,24 @@ public sealed class PlanCardTests(ViewsSchool school) : IClassFixture<ViewsSchoo
     }
 
     [Fact]
-    public async Task PlanCard_SentThenSaved_RefreshesForTheTeacherAlone()
+    public async Task PlanCard_SentThenSavedByDifferentStaff_RefreshesForWhoeverOpenedOrSavedIt()
     {
-        var sent = (await school.SayAsync(TomEllis, "plan for Amelia")).Single(b => b["attachments"] is not null)["attachments"]![0]!["content"]!;
-        var saved = (await school.InvokeAsync("voice/save", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["q-class"] = "happy" }))["value"]!;
+        var kim = await TeachingAssistantAsync();
+        var cards = new (string Staff, JsonNode Card)[]
+        {
+            (TomEllis, (await school.SayAsync(TomEllis, "plan for Amelia")).Single(b => b["attachments"] is not null)["attachments"]![0]!["content"]!),
+            (TomEllis, (await school.InvokeAsync("voice/save", TomEllis, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["q-class"] = "happy" }))["value"]!),
+            (kim, (await school.SayAsync(kim, "plan for Amelia")).Single(b => b["attachments"] is not null)["attachments"]![0]!["content"]!),
+            (kim, (await school.InvokeAsync("voice/save", kim, new JsonObject { ["upn"] = ViewsSchool.Amelia, ["term"] = school.Open.Id, ["q-class"] = "happy" }))["value"]!),
+        };
 
-        foreach (var card in new[] { sent, saved })
+        foreach (var (staff, card) in cards)
         {
             var refresh = card["refresh"]!;
             refresh["action"]!["type"]!.GetValue<string>().Should().Be("Action.Execute");
             refresh["action"]!["verb"]!.GetValue<string>().Should().Be("plan/refresh");
             refresh["action"]!["data"]!["upn"]!.GetValue<string>().Should().Be(ViewsSchool.Amelia);
-            refresh["userIds"]!.AsArray().Select(u => u!.GetValue<string>()).Should().Equal("29:user-1");
+            refresh["userIds"]!.AsArray().Select(u => u!.GetValue<string>()).Should().Equal([BotFactory.TeamsUserId(staff)], "the card refreshes for the one who has it open, no one else");
         }
     }
 

@@ -30,6 +30,17 @@ public sealed class TargetRulesTests
     }
 
     [Fact]
+    public void Parse_OnePartOverTheLimit_RefusedNamingIt()
+    {
+        var (targets, problem) = TargetRules.Parse([Whole, Whole with { HowWeKnow = new string('k', PlanFields.PartLength + 1) }, Blank, Blank]);
+        var (atLimit, _) = TargetRules.Parse([Whole, Whole with { HowWeKnow = new string('k', PlanFields.PartLength) }, Blank, Blank]);
+
+        targets.Should().BeNull();
+        problem.Should().Be("In target 2, how we'll know it's achieved is longer than 500 characters. Shorten it and save again. Nothing was saved.");
+        atLimit.Should().HaveCount(2);
+    }
+
+    [Fact]
     public void Typed_MissingFields_EveryCardSlotAsBlankText()
     {
         var typed = TargetRules.Typed(id => id == PlanFields.Help(1) ? "A help card." : null);

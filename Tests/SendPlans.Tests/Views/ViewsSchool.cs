@@ -64,8 +64,7 @@ public sealed class ViewsSchool : IAsyncLifetime
     /// <summary>A card's Action.Execute pressed by a member of staff, through /api/messages; the invoke's response body.</summary>
     public async Task<JsonNode> InvokeAsync(string verb, string asStaff, JsonObject data)
     {
-        var activity = Bot.Activity("invoke", text: null);
-        activity["from"]!["aadObjectId"] = asStaff;
+        var activity = Bot.Activity("invoke", text: null, asStaff: asStaff);
         activity["name"] = "adaptiveCard/action";
         activity["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = verb, ["data"] = data } };
         var response = await Bot.PostActivityAsync(activity);
@@ -76,8 +75,7 @@ public sealed class ViewsSchool : IAsyncLifetime
     /// <summary>A message from a member of staff in personal chat; what the bot sent back through the Connector.</summary>
     public async Task<IReadOnlyList<JsonNode>> SayAsync(string asStaff, string text)
     {
-        var activity = Bot.Activity(text: text);
-        activity["from"]!["aadObjectId"] = asStaff;
+        var activity = Bot.Activity(text: text, asStaff: asStaff);
         var before = Bot.Connector.Requests.Count;
         (await Bot.PostActivityAsync(activity)).StatusCode.Should().Be(HttpStatusCode.OK);
         return [.. (await Bot.Connector.WaitForAsync(before + 1)).Skip(before).Select(r => r.Body).OfType<JsonNode>()];
