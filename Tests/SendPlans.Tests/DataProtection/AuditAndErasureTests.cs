@@ -48,6 +48,16 @@ public sealed class AuditAndErasureTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetPlan_NoPlanForThePupil_NullAndTheAttemptAudited()
+    {
+        var plan = await _roster.Store.GetPlanAsync(System, "oak", Term, "P823204124001", default);
+
+        plan.Should().BeNull();
+        var entries = await _roster.Services.GetRequiredService<PlanAudit>().ForPupilAsync("oak", "P823204124001", default);
+        entries.Should().ContainSingle().Which.Action.Should().Be(PlanAuditAction.Read, "a read is audited as it is made, before it is known to find a plan");
+    }
+
+    [Fact]
     public async Task Erase_OnePupil_NothingOfThemLeftInAnyTable()
     {
         var amelia = (await _roster.Store.GetPupilAsync(System, "oak", "P823204124001", default))!;
