@@ -71,7 +71,8 @@ public sealed class AfterMeetingHandlers(
         Log.AgreedRecorded(logger, agreed.Revision, agreed.Targets.Count, sent, failed);
         var notice = $"What we agreed is saved (version {agreed.Revision})."
             + (sent > 0 ? $" Emailed to {sent} {(sent == 1 ? "parent" : "parents")}." : "")
-            + (failed > 0 ? " An email could not be sent: press Save again later and it will be retried." : "");
+            + (failed > 0 ? " An email could not be sent: press Save again later and it will be retried." : "")
+            + AgreedRules.PlainWordsHint(input);
         return InvokeResponse.Card((await plans.PlanCardAsync(reader!, pupil, termId!, context.Activity.From?.Id, notice, null, cancellationToken)).ToJsonNode());
     }
 

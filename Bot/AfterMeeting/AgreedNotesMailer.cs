@@ -86,7 +86,7 @@ public sealed class AgreedNotesMailer(
         return (sent, failed);
     }
 
-    /// <summary>The email: plain words from the resx, the teacher's own text, nothing else about the pupil.</summary>
+    /// <summary>The email: plain words from the resx, the teacher's own text and what its acronyms mean, nothing else about the pupil.</summary>
     public static string Html(string school, string pupilFirstName, AgreedNotes agreed, bool update, CultureInfo language)
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
@@ -103,6 +103,16 @@ public sealed class AgreedNotesMailer(
         {
             html.Append("<h2>").Append(E(ParentViewsText.Get("AgreedNotesHeading", language))).Append("</h2><p>")
                 .Append(E(agreed.Notes).Replace("\n", "<br>", StringComparison.Ordinal)).Append("</p>");
+        }
+        var terms = ParentViewsText.GlossaryTermsIn([.. agreed.Targets, agreed.Notes]);
+        if (terms.Count > 0)
+        {
+            html.Append("<p>").Append(E(ParentViewsText.Get("AgreedWords", language))).Append("</p><ul>");
+            foreach (var term in terms)
+            {
+                html.Append("<li>").Append(E(ParentViewsText.Glossary(term, language))).Append("</li>");
+            }
+            html.Append("</ul>");
         }
         html.Append("<p>").Append(E(ParentViewsText.Get("AgreedMailWhy", language))).Append("</p>")
             .Append("<p>").Append(E(ParentViewsText.Get("AgreedMailEnd", language))).Append("</p>")

@@ -1,6 +1,8 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using SendPlans.Bot.Roster;
 using SendPlans.Cards.Plans;
+using SendPlans.Cards.Views;
 
 namespace SendPlans.Bot.AfterMeeting;
 
@@ -11,7 +13,7 @@ public sealed record AgreedInput(IReadOnlyList<string> Targets, string Notes);
 /// The rules for recording what was agreed: 2 to 4 targets, each and the notes within their
 /// length, refused whole rather than cut, and a new version only when the words change.
 /// </summary>
-public static class AgreedRules
+public static partial class AgreedRules
 {
     /// <summary>The cleaned input, or the error code and a plain refusal.</summary>
     public static (AgreedInput? Input, string? Code, string? Problem) Parse(Func<string, string?> field)
@@ -54,6 +56,22 @@ public static class AgreedRules
         };
     }
 
+    /// <summary>
+    /// The all-capitals words (2 to 6 letters, maybe with a number: SALT, OT, KS3) the glossary does
+    /// not explain, once each, in the order written: parents may not know them.
+    /// </summary>
+    public static IReadOnlyList<string> Unexplained(AgreedInput input) =>
+        [.. input.Targets.Append(input.Notes).SelectMany(t => Capitals().Matches(t)).Select(m => m.Value)
+            .Distinct(StringComparer.Ordinal).Where(w => ParentViewsText.GlossaryTermsIn(w).Count == 0)];
+
+    /// <summary>What the teacher is told after saving when parents may not know some words: the save is not refused.</summary>
+    public static string PlainWordsHint(AgreedInput input) => Unexplained(input) switch
+    {
+        [] => "",
+        [var one] => $" Parents may not know {one}: please say what it means in the notes.",
+        var many => $" Parents may not know {string.Join(", ", many)}: please say what they mean in the notes.",
+    };
+
     /// <summary>Trimmed, line ends made \n, other control characters dropped.</summary>
     private static string Clean(string? text)
     {
@@ -71,4 +89,7 @@ public static class AgreedRules
         }
         return clean.ToString().Trim();
     }
+
+    [GeneratedRegex(@"(?<![\p{L}\p{N}])[A-Z]{2,6}[0-9]*(?![\p{L}\p{N}])")]
+    private static partial Regex Capitals();
 }

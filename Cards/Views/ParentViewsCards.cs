@@ -149,7 +149,10 @@ public static class ParentViewsCards
         };
     }
 
-    /// <summary>"What we agreed": read-only, above the questions, so a parent without email can read it with the form link.</summary>
+    /// <summary>
+    /// "What we agreed": read-only, above the questions, so a parent without email can read it with
+    /// the form link. The teacher's words as typed, then what any glossary acronym in them means.
+    /// </summary>
     private static Container Agreed(string pupil, ParentAgreedInput agreed, CultureInfo? c)
     {
         var items = new List<CardElement>
@@ -162,6 +165,12 @@ public static class ParentViewsCards
         {
             items.Add(new TextBlock(ParentViewsText.Get("AgreedNotesHeading", c)) { Weight = TextWeight.Bolder, Spacing = Spacing.Medium });
             items.Add(new TextBlock(agreed.Notes));
+        }
+        var terms = ParentViewsText.GlossaryTermsIn([.. agreed.Targets, agreed.Notes]);
+        if (terms.Count > 0)
+        {
+            items.Add(new TextBlock(ParentViewsText.Get("AgreedWords", c)) { Weight = TextWeight.Bolder, Spacing = Spacing.Medium });
+            items.AddRange(terms.Select(t => new TextBlock(ParentViewsText.Glossary(t, c))));
         }
         return new Container(items) { Id = "agreed", Style = ContainerStyle.Good, Spacing = Spacing.Large };
     }

@@ -7,6 +7,7 @@ using SendPlans.Bot.Booking;
 using SendPlans.Bot.DataProtection;
 using SendPlans.Bot.Roster;
 using SendPlans.Bot.Views;
+using SendPlans.Cards.Views;
 using SendPlans.Infrastructure.Calendars.Local;
 using SendPlans.Infrastructure.Storage;
 
@@ -193,6 +194,56 @@ public sealed class AfterMeetingTests(ViewsSchool school) : IClassFixture<ViewsS
 
         body["value"]!["message"]!.GetValue<string>().Should().Contain("once the plan meeting has started");
         (await AfterMeeting.PlanAsync(school, ViewsSchool.Oliver, term)).Should().BeNull();
+    }
+}
+
+/// <summary>The teacher's words reach parents as typed, with what their acronyms mean; the teacher is told of words the glossary does not explain. Its own school, so the mailbox is this class's.</summary>
+public sealed class PlainNotesTests(ViewsSchool school) : IClassFixture<ViewsSchool>
+{
+    [Fact]
+    public async Task RecordAgreed_WordsUseAcronyms_StoredAsTypedMailExplainsGlossaryOnesOnceAndTeacherAskedAboutTheRest()
+    {
+        var term = school.Open.Id;
+        await AfterMeeting.ViewsAsync(school, ViewsSchool.Amelia, "1", term, new() { ["emailConsent"] = "true" });
+        await AfterMeeting.MeetingAsync(school, ViewsSchool.Amelia, term, AfterMeeting.TomEllis, TimeSpan.FromMinutes(-30));
+        const string notes = "The SENCo will ask the council about an EHCP. The SENCo will tell you what they say.\nSend us a message if you have a question.";
+        string[] targets = ["Amelia will do her SALT games each morning.", "Amelia will use her EHCP help card in class, as OT and SALT showed us."];
+
+        var body = await school.InvokeAsync("agreed/save", AfterMeeting.TomEllis, AfterMeeting.Agreed(ViewsSchool.Amelia, term, notes, targets));
+
+        body["value"]!.ToJsonString().Should().Contain("What we agreed is saved (version 1). Emailed to 1 parent. Parents may not know SALT, OT: please say what they mean in the notes.",
+            "saved, not refused; SENCo and EHCP are in the glossary, so only SALT and OT are named, once each");
+        var agreed = (await AfterMeeting.PlanAsync(school, ViewsSchool.Amelia, term))!.Agreed!;
+        agreed.Notes.Should().Be(notes);
+        agreed.Targets.Should().Equal(targets);
+        var html = (await AfterMeeting.MailAsync(school, AfterMeeting.AmeliasMother)).Should().ContainSingle().Which.HtmlBody;
+        html.Should().Contain("The SENCo will ask the council about an EHCP. The SENCo will tell you what they say.<br>Send us a message if you have a question.", "the teacher's words are unchanged");
+        var words = html.IndexOf("<p>Words we used:</p><ul>", StringComparison.Ordinal);
+        words.Should().BeGreaterThan(html.IndexOf("Send us a message", StringComparison.Ordinal), "the list comes after the notes");
+        html[words..].Should().StartWith($"<p>Words we used:</p><ul><li>{ParentViewsText.Glossary("SENCo")}</li><li>{ParentViewsText.Glossary("EHCP")}</li></ul>",
+            "each term once, though the words use it more than once; SEN is not found inside SENCo, nor SEND in \"Send\"");
+        html.Should().NotContain(ParentViewsText.Glossary("SEN")).And.NotContain(ParentViewsText.Glossary("SEND"));
+    }
+
+    [Fact]
+    public async Task RecordAgreed_NoAcronymsTheGlossaryLacks_NoQuestionAndTheFormExplainsTheGlossaryOnes()
+    {
+        var term = school.Open.Id;
+        await AfterMeeting.MeetingAsync(school, ViewsSchool.Oliver, term, AfterMeeting.NadiaRahman, TimeSpan.FromHours(-1));
+
+        var body = await school.InvokeAsync("agreed/save", AfterMeeting.NadiaRahman, AfterMeeting.Agreed(ViewsSchool.Oliver, term,
+            "Oliver will see the SENCo on Mondays.", "Oliver will wait for his turn in a game.", "Oliver will use his words when cross."));
+
+        body["value"]!.ToJsonString().Should().Contain("What we agreed is saved (version 1).").And.NotContain("Parents may not know");
+        using var http = school.Bot.CreateClient();
+        var page = await http.GetStringAsync($"/views/{await school.LinkAsync(ViewsSchool.Oliver, 1)}");
+        var json = page[(page.IndexOf("id=\"card-json\">", StringComparison.Ordinal) + "id=\"card-json\">".Length)..];
+        var card = JsonNode.Parse(json[..json.IndexOf("</script>", StringComparison.Ordinal)])!;
+        var agreed = card["body"]!.AsArray().Single(e => e!["id"]?.GetValue<string>() == "agreed")!["items"]!.AsArray()
+            .Select(i => i!["text"]!.GetValue<string>()).ToList();
+        agreed.Should().ContainInOrder("Notes from the meeting", "Oliver will see the SENCo on Mondays.", "Words we used:", ParentViewsText.Glossary("SENCo"));
+        agreed[^1].Should().Be(ParentViewsText.Glossary("SENCo"), "the only term used, last");
+        agreed.Should().NotContain(ParentViewsText.Glossary("SEN"));
     }
 }
 

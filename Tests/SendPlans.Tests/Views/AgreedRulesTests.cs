@@ -37,6 +37,22 @@ public sealed class AgreedRulesTests
     }
 
     [Fact]
+    public void Unexplained_CapitalsTheGlossaryLacks_EachOnceInTheOrderWritten()
+    {
+        var input = new AgreedInput(["Sam will see SALT and the OT.", "I will ask the SENCo."], "SALT again, ELSA on Mondays, KS1 now and KS3 later. An EHCP, SEN. The SENCO agreed. Send a note. A1 X");
+
+        AgreedRules.Unexplained(input).Should().Equal("SALT", "OT", "ELSA", "KS3");
+    }
+
+    [Theory]
+    [InlineData("The SENCo will check the EHCP.", "")]
+    [InlineData("Sam sees the SALT team.", " Parents may not know SALT: please say what it means in the notes.")]
+    [InlineData("SALT, OT and ELSA.", " Parents may not know SALT, OT, ELSA: please say what they mean in the notes.")]
+    [InlineData("A TOOLONG word.", "")]
+    public void PlainWordsHint_Notes_NamesOnlyWordsParentsMayNotKnow(string notes, string expected) =>
+        AgreedRules.PlainWordsHint(new AgreedInput(["One.", "Two."], notes)).Should().Be(expected);
+
+    [Fact]
     public void Parse_BlankSlotsAndControlCharacters_DroppedAndLineEndsKept()
     {
         var (input, code, _) = Parse(("agreedTarget0", " One\u0007 "), ("agreedTarget1", "   "), ("agreedTarget2", "Two"), ("agreedNotes", "a\r\nb"));

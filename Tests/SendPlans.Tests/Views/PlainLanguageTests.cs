@@ -95,6 +95,19 @@ public sealed partial class PlainLanguageTests
         ParentViewsText.Glossary(term).Should().StartWith(term + " ");
     }
 
+    [Theory]
+    [InlineData("The SENCo and the SEND team.", "SEND,SENCo")]
+    [InlineData("SEN support, then SEN support again.", "SEN")]
+    [InlineData("Send it to the Sencos. SENDING. ASSP", "")]
+    [InlineData("Ask the SENCO about KS1 (an EHCP?)", "SENCo,EHCP,KS1")]
+    [InlineData("SSP-style: the SENCo's plan", "SENCo,SSP")]
+    public void GlossaryTermsIn_Text_WholeWordsCaseSensitiveOnceEachInGlossaryOrder(string text, string expected) =>
+        string.Join(",", ParentViewsText.GlossaryTermsIn(text)).Should().Be(expected);
+
+    [Fact]
+    public void GlossaryTermsIn_SeveralTexts_EachTermOnce() =>
+        ParentViewsText.GlossaryTermsIn("The EHCP.", "An EHCP and the SSP.").Should().Equal("SSP", "EHCP");
+
     [Fact]
     public void Glossary_EveryAcronymInParentStringsAndCards_Explained()
     {

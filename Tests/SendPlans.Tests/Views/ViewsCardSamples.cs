@@ -33,7 +33,7 @@ public static class ViewsCardSamples
 
     public static ParentAgreedInput Agreed { get; } = new(
         ["Sam will read a short book with a grown-up and talk about it.", "Sam will play a game with two friends at break, with an adult close by.", "Sam will tell an adult when he feels upset."],
-        "We talked about break times. Mrs Shah will set up a games club on Tuesdays and Thursdays. At home, you will read with Sam for ten minutes most days. We will talk again in February.");
+        "We talked about break times. Mrs Shah, our SENCo, will set up a games club on Tuesdays and Thursdays. At home, you will read with Sam for ten minutes most days. We will talk again in February.");
 
     public static ParentViewsCardInput Input(IReadOnlyDictionary<string, string>? answers = null, bool canChange = true) =>
         new("Sam", new DateOnly(2026, 12, 11), Targets, answers ?? new Dictionary<string, string>(),
