@@ -62,7 +62,10 @@ public static partial class AgreedRules
     /// </summary>
     public static IReadOnlyList<string> Unexplained(AgreedInput input) =>
         [.. input.Targets.Append(input.Notes).SelectMany(t => Capitals().Matches(t)).Select(m => m.Value)
-            .Distinct(StringComparer.Ordinal).Where(w => ParentViewsText.GlossaryTermsIn(w).Count == 0)];
+            .Distinct(StringComparer.Ordinal).Where(w => !EverydayCapitals.Contains(w) && ParentViewsText.GlossaryTermsIn(w).Count == 0)];
+
+    /// <summary>Capitals every parent knows, which the teacher is not asked to explain.</summary>
+    private static readonly HashSet<string> EverydayCapitals = new(StringComparer.Ordinal) { "OK", "PE", "TV", "GP", "NHS", "UK", "AM", "PM" };
 
     /// <summary>What the teacher is told after saving when parents may not know some words: the save is not refused.</summary>
     public static string PlainWordsHint(AgreedInput input) => Unexplained(input) switch

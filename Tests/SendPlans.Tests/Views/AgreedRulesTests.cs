@@ -49,6 +49,8 @@ public sealed class AgreedRulesTests
     [InlineData("Sam sees the SALT team.", " Parents may not know SALT: please say what it means in the notes.")]
     [InlineData("SALT, OT and ELSA.", " Parents may not know SALT, OT, ELSA: please say what they mean in the notes.")]
     [InlineData("A TOOLONG word.", "")]
+    [InlineData("PE is OK now; the GP wrote at 3 PM.", "")]
+    [InlineData("PE with the SALT team.", " Parents may not know SALT: please say what it means in the notes.")]
     public void PlainWordsHint_Notes_NamesOnlyWordsParentsMayNotKnow(string notes, string expected) =>
         AgreedRules.PlainWordsHint(new AgreedInput(["One.", "Two."], notes)).Should().Be(expected);
 
