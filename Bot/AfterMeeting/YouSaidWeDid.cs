@@ -34,21 +34,34 @@ public static class YouSaidWeDid
             .Select(g => new YouSaidWeDidYear(g.Key.DisplayName, g.Count(), g.Count(r => r.Views), g.Count(r => r.Worry), g.Count(r => r.Asked.Count > 0),
                 g.Count(r => r.Asked.Count > 0 && r.Agreed is not null)))
             .ToList();
+        var anyPupil = PupilNames(pupils);
         var items = rows.Where(r => r.Asked.Count > 0 && r.Agreed is not null)
             .OrderBy(r => r.Year.Order).ThenBy(r => r.Pupil.Upn, StringComparer.Ordinal)
-            .Select(r => new YouSaidWeDidItem(r.Year.DisplayName, Cut(Anonymise(string.Join(" / ", r.Asked), r.Pupil)), [.. r.Agreed!.Targets.Select(t => Cut(Anonymise(t, r.Pupil)))]))
+            .Select(r => new YouSaidWeDidItem(r.Year.DisplayName, Cut(Anonymise(string.Join(" / ", r.Asked), r.Pupil, anyPupil)), [.. r.Agreed!.Targets.Select(t => Cut(Anonymise(t, r.Pupil, anyPupil)))]))
             .ToList();
         return new YouSaidWeDidSummary(schoolName, termTitle, years, [.. items.Take(MaxItems)], Math.Max(0, items.Count - MaxItems));
     }
 
-    /// <summary>The pupil's own names become "[name]": the summary may be shown in a meeting.</summary>
-    public static string Anonymise(string text, Pupil pupil)
+    /// <summary>
+    /// Names become "[name]", as the summary may be shown in a meeting: the pupil's own in any case
+    /// ("AMELIA"), and any other pupil's on the school's roster (a brother, a friend) written as a
+    /// name is, with its capital, so that a pupil called Will does not hide every "will".
+    /// </summary>
+    public static string Anonymise(string text, Pupil pupil, Regex? anyPupil = null)
     {
         foreach (var name in new[] { pupil.LegalForename, pupil.LegalSurname }.Where(n => n.Length > 1))
         {
             text = Regex.Replace(text, $@"\b{Regex.Escape(name)}\b", "[name]", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
         }
-        return text;
+        return anyPupil?.Replace(text, "[name]") ?? text;
+    }
+
+    /// <summary>Every pupil's forename and surname on the roster, as whole capitalised words, longest first.</summary>
+    private static Regex? PupilNames(IReadOnlyList<Pupil> pupils)
+    {
+        var names = pupils.SelectMany(p => new[] { p.LegalForename, p.LegalSurname }).Where(n => n.Length > 1 && char.IsUpper(n[0]))
+            .Distinct(StringComparer.Ordinal).OrderByDescending(n => n.Length).Select(Regex.Escape).ToList();
+        return names.Count == 0 ? null : new Regex($@"\b(?:{string.Join('|', names)})\b", RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1));
     }
 
     private static string Cut(string text)

@@ -50,7 +50,7 @@ public static class YouSaidWeDidPage
         {
             return html.Append("<p class=\"legend\" id=\"pairs\">No parent who asked for something has had the agreed targets recorded yet.</p></body></html>").ToString();
         }
-        html.Append("<p class=\"legend\">The pupil's first name and surname are shown as [name]; other names are not caught, so check before sharing.</p>")
+        html.Append("<p class=\"legend\">The names of pupils on the school's roster are shown as [name]; other names (a parent's, a teacher's) are not caught, so check before sharing.</p>")
             .Append("<table class=\"text\" id=\"pairs\"><thead><tr><th scope=\"col\">Year group</th><th scope=\"col\">A parent said</th><th scope=\"col\">We agreed</th></tr></thead><tbody>");
         foreach (var item in s.Items)
         {

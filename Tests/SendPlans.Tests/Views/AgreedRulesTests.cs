@@ -112,6 +112,21 @@ public sealed class AgreedRulesTests
         summary.Items[0].YouSaid.Should().Be("Friends for [name] / Talking");
         summary.Items[0].WeDid.Should().Equal("[name] will say hello.", "[name] will play.");
     }
+
+    [Fact]
+    public void Count_ParentNamesAnotherPupil_ThatNameHiddenTooButNotTheWordItSpells()
+    {
+        var amelia = new Pupil("oak", "A1", "Amelia", "Hartley", YearGroup.Reception, "RA", SenStatus.K, NeedCode.SLCN);
+        var will = new Pupil("oak", "W1", "Will", "Okafor", YearGroup.Year(2), "2B", SenStatus.K, NeedCode.SEMH);
+        var plans = new[] { AgreedRules.Apply(Draft with { Upn = "A1" }, new(["Amelia will play with Will at break.", "She will say hello."], ""), Now) };
+        var views = new[] { new ParentViews("oak", "t", "A1", "1", new Dictionary<string, string> { ["workOn"] = "She will only play with her brother Will Okafor" }) };
+
+        var summary = YouSaidWeDid.Count("Oak", "Autumn term 2026-27", [amelia, will], plans, views);
+
+        summary.Items.Should().ContainSingle();
+        summary.Items[0].YouSaid.Should().Be("She will only play with her brother [name] [name]");
+        summary.Items[0].WeDid.Should().Equal("[name] will play with [name] at break.", "She will say hello.");
+    }
 }
 
 /// <summary>The once-per-parent-per-version claims of the agreed-notes mail, against Azurite.</summary>
