@@ -99,19 +99,6 @@ public sealed class ParentViewsTests(ViewsSchool school) : IClassFixture<ViewsSc
     }
 
     [Fact]
-    public async Task Post_WithoutAntiforgeryToken_RejectedAndNothingStored()
-    {
-        var contact = await school.ContactAsync(ViewsSchool.Oliver, 1);
-        var token = school.Service.CreateLink(contact, school.Open)!;
-        using var http = school.Bot.CreateClient();
-
-        var response = await http.PostAsync($"/views/{token}", new FormUrlEncodedContent([new("answers", """{"worries":"forged"}""")]));
-
-        ((int)response.StatusCode).Should().BeInRange(400, 499);
-        (await school.Store.GetAsync(ViewsSchool.School, school.Open.Id, ViewsSchool.Oliver, "1", default)).Should().BeNull();
-    }
-
-    [Fact]
     public async Task Post_WithoutAntiforgeryToken_FormShownAgainAsAWarningAndNothingStored()
     {
         var contact = await school.ContactAsync(ViewsSchool.Oliver, 1);
@@ -123,7 +110,7 @@ public sealed class ParentViewsTests(ViewsSchool school) : IClassFixture<ViewsSc
 
         response.StatusCode.Should().Be(HttpStatusCode.BadRequest);
         html.Should().Contain("your answers were not saved").And.Contain("name=\"answers\"").And.Contain("role=\"alert\"");
-        (await school.Store.GetAsync(ViewsSchool.School, school.Open.Id, ViewsSchool.Oliver, "1", default))?.Answers.Values.Should().NotContain("forged");
+        (await school.Store.GetAsync(ViewsSchool.School, school.Open.Id, ViewsSchool.Oliver, "1", default)).Should().BeNull();
     }
 
     [Fact]
