@@ -33,7 +33,6 @@ public sealed class FollowUpAlerts(
     ILogger<FollowUpAlerts> logger)
 {
     private static readonly RosterReader Reader = RosterReader.System("follow-up alert");
-    private static readonly StaffRole[] ActsOnAlerts = [StaffRole.Teacher, StaffRole.YearLead, StaffRole.SENCo, StaffRole.SLT, StaffRole.Admin];
 
     /// <summary>Creates the item (once) and queues its alert (once). Null when the pupil is not on the roster.</summary>
     public async Task<FollowUpItem?> RaiseAsync(FollowUpRequest request, CancellationToken cancellationToken)
@@ -214,7 +213,7 @@ public sealed class FollowUpAlerts(
     /// A teaching assistant reads their classes' pupils but does not follow up with parents.
     /// </summary>
     public Task<bool> MaySeeAsync(StaffMember member, FollowUpItem item, CancellationToken cancellationToken) =>
-        access.MayReadAsync(RosterReader.For(member with { Roles = member.Roles.Where(ActsOnAlerts.Contains).ToHashSet() }, "follow-up alert"),
+        access.MayReadAsync(RosterReader.For(member.BeyondTeachingAssistant(), "follow-up alert"),
             new RosterScope.OnePupil(item.SchoolId, item.Upn), RosterData.Roster, cancellationToken);
 
     internal static string ChannelKey(FollowUpItem item) => $"followup|{item.SchoolId}|{item.Id}|channel";

@@ -215,13 +215,15 @@ public sealed class PlansHandlers(
     }
 
     /// <summary>
-    /// Whether the reader may change the pupil's targets (and record what was agreed): they must
-    /// read the plan through a role other than teaching assistant, whose classes let them read it
-    /// and capture the voice only. An admin reads no plans, so changes none.
+    /// Whether a reader who may read the pupil's plan (the callers have checked it) may also change
+    /// its targets and record what was agreed: they must read it through a role other than teaching
+    /// assistant, whose classes let them read it and capture the voice only. Only a teaching
+    /// assistant costs the access rule a second look; everyone else's answer is already known.
     /// </summary>
     internal async Task<bool> MayChangeTargetsAsync(RosterReader reader, Pupil pupil, CancellationToken cancellationToken) =>
         reader.Staff is not { } member
-        || await access.MayReadAsync(RosterReader.For(member with { Roles = member.Roles.Where(r => r != StaffRole.TeachingAssistant).ToHashSet() }, reader.Purpose),
+        || !member.Is(StaffRole.TeachingAssistant)
+        || await access.MayReadAsync(RosterReader.For(member.BeyondTeachingAssistant(), reader.Purpose),
             new RosterScope.OnePupil(pupil.SchoolId, pupil.Upn), RosterData.Plan, cancellationToken);
 
     /// <summary>

@@ -19,6 +19,12 @@ public sealed record StaffMember(
     public string FirstName => DisplayName.Split(' ', 2)[0];
 
     public bool Is(StaffRole role) => Roles.Contains(role);
+
+    /// <summary>
+    /// The same member without the teaching assistant role: what they may do beyond reading and
+    /// capturing the voice (change targets, follow up with parents) is what this member may read.
+    /// </summary>
+    public StaffMember BeyondTeachingAssistant() => this with { Roles = Roles.Where(r => r != StaffRole.TeachingAssistant).ToHashSet() };
 }
 
 /// <summary>
