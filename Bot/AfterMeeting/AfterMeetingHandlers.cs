@@ -64,8 +64,7 @@ public sealed class AfterMeetingHandlers(
             Log.AgreedRefused(logger, "MeetingNotStarted");
             return NotYet();
         }
-        await plans.ChangePlanAsync(reader!, pupil, termId!, p => AgreedRules.Apply(p, input, now), cancellationToken);
-        var agreed = (await roster.GetPlanAsync(reader!, pupil.SchoolId, termId!, pupil.Upn, cancellationToken))!.Agreed!;
+        var agreed = (await plans.ChangePlanAsync(reader!, pupil, termId!, p => AgreedRules.Apply(p, input, now), cancellationToken)).Agreed!;
         // Sent after the write, and again on every save: the claims make it once per parent per version.
         var (sent, failed) = await mailer.SendAsync(pupil, termId!, agreed, cancellationToken);
         Log.AgreedRecorded(logger, agreed.Revision, agreed.Targets.Count, sent, failed);
